@@ -1,0 +1,59 @@
+//! Writing outputs: atomically, never over an input, never over an existing
+//! file without `--force`.
+
+use std::io::Write;
+use std::path::Path;
+
+use crate::diag::{Code, Diagnostic};
+
+/// Write `bytes` to `path` atomically (a temporary file in the same
+/// directory, then a rename).
+///
+/// Refuses a directory, an existing file without `force`, and any of `inputs`.
+pub fn write(path: &Path, bytes: &[u8], force: bool, inputs: &[&Path]) -> Result<(), Diagnostic> {
+    let shown = path.display().to_string();
+    if path.is_dir() {
+        return Err(
+            Diagnostic::error(Code::Io, format!("output path `{shown}` is a directory"))
+                .help("give a file name, e.g. `--out report.md`"),
+        );
+    }
+    if let Ok(target) = path.canonicalize() {
+        for input in inputs {
+            if input.canonicalize().is_ok_and(|i| i == target) {
+                return Err(Diagnostic::error(
+                    Code::OutputIsInput,
+                    format!("output path `{shown}` is an input"),
+                )
+                .help("ctrlmap never overwrites its inputs; choose another output file"));
+            }
+        }
+    }
+    if path.exists() && !force {
+        return Err(
+            Diagnostic::error(Code::OutputExists, format!("`{shown}` exists"))
+                .help("pass --force to replace it, or choose another output file"),
+        );
+    }
+    let dir = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
+    if !dir.is_dir() {
+        return Err(Diagnostic::error(
+            Code::Io,
+            format!("directory `{}` does not exist", dir.display()),
+        )
+        .help("create it first, or choose another output path"));
+    }
+    let io =
+        |e: std::io::Error| Diagnostic::error(Code::Io, format!("cannot write `{shown}`: {e}"));
+    let mut tmp = tempfile::Builder::new()
+        .prefix(".ctrlmap-")
+        .tempfile_in(dir)
+        .map_err(io)?;
+    tmp.write_all(bytes).map_err(io)?;
+    tmp.as_file().sync_all().map_err(io)?;
+    tmp.persist(path).map_err(|e| io(e.error))?;
+    Ok(())
+}
