@@ -254,6 +254,9 @@ fn codes(code: Option<&str>) -> Result<(), Diagnostics> {
 }
 
 fn validate(dirs: &[PathBuf]) -> Result<(Exit, Diagnostics), Diagnostics> {
+    // An unreadable directory is bad usage (2); problems in the data are what
+    // `validate` checks for (1).
+    crate::catalog::gather(dirs)?;
     match Engine::load(dirs) {
         Ok(engine) => {
             let c = &engine.catalog;

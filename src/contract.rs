@@ -138,23 +138,23 @@ impl Scope {
                 continue;
             };
             match (&s.kind, self.selection.get(&s.name)) {
-                (SelectorKind::AnyOf { .. }, Some(Selection::List(vals))) => {
-                    if !vals.contains(attr) {
-                        return Err(format!("{} `{attr}` is not selected", s.attribute));
-                    }
+                (SelectorKind::AnyOf { .. }, Some(Selection::List(vals)))
+                    if !vals.contains(attr) =>
+                {
+                    return Err(format!("{} `{attr}` is not selected", s.attribute));
                 }
-                (SelectorKind::Choice { options, .. }, Some(Selection::Choice(opt))) => {
-                    if !options.get(opt).is_some_and(|v| v.contains(attr)) {
-                        return Err(format!(
-                            "{} {attr} is outside the selected {} {opt}",
-                            s.attribute, s.name
-                        ));
-                    }
+                (SelectorKind::Choice { options, .. }, Some(Selection::Choice(opt)))
+                    if !options.get(opt).is_some_and(|v| v.contains(attr)) =>
+                {
+                    return Err(format!(
+                        "{} {attr} is outside the selected {} {opt}",
+                        s.attribute, s.name
+                    ));
                 }
-                (SelectorKind::Flag { value, .. }, Some(Selection::Flag(on))) => {
-                    if attr == value && !on {
-                        return Err(format!("applies only when `{}` is selected", s.name));
-                    }
+                (SelectorKind::Flag { value, .. }, Some(Selection::Flag(false)))
+                    if attr == value =>
+                {
+                    return Err(format!("applies only when `{}` is selected", s.name));
                 }
                 _ => {}
             }

@@ -122,7 +122,6 @@ pub enum Step {
         /// True when the crosswalk is ctrlmap's own judgement, not an official mapping.
         judgement: bool,
         /// Edge rationale, where given.
-        #[serde(skip_serializing_if = "Option::is_none")]
         rationale: Option<String>,
     },
 }
@@ -197,7 +196,6 @@ pub struct ControlVerdict {
     /// Kind word.
     pub kind: String,
     /// Parent's qualified id.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub parent: Option<String>,
     /// Status.
     pub status: Status,
@@ -206,14 +204,12 @@ pub struct ControlVerdict {
     /// Counted as an obligation.
     pub obligation: bool,
     /// Selector attributes (`requirement`, `level`, ...).
-    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
     pub attributes: BTreeMap<String, String>,
     /// Every deliverable that reaches it, best first.
     pub via: Vec<Chain>,
     /// Reasons for the status, in words.
     pub reasons: Vec<String>,
     /// Catalog deliverables not in the contract that would raise it (gaps and partials).
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub would_close: Vec<String>,
 }
 
@@ -404,6 +400,9 @@ impl Framework {
     }
 }
 
+/// Heap entry of the walk: status, hops, control id, push order.
+type HeapKey = (Status, Reverse<usize>, Reverse<String>, Reverse<usize>);
+
 /// Walk from one deliverable's implements edges across crosswalks.
 fn reach(
     catalog: &Catalog,
@@ -412,14 +411,10 @@ fn reach(
     d: &ContractDeliverable,
 ) -> BTreeMap<String, Reach> {
     let mut best: BTreeMap<String, Reach> = BTreeMap::new();
-    // Max-heap on (degree, responsibility, fewer hops, smaller id).
-    let mut heap: BinaryHeap<(
-        Degree,
-        Responsibility,
-        Reverse<usize>,
-        Reverse<String>,
-        Reverse<usize>,
-    )> = BinaryHeap::new();
+    // Max-heap on (status, fewer hops, smaller id, earlier push). For partial
+    // chains responsibility does not change the status, so a direct partial
+    // edge is preferred to an inferred one.
+    let mut heap: BinaryHeap<HeapKey> = BinaryHeap::new();
     let mut pending: Vec<(String, Reach)> = Vec::new();
 
     let settle = |control: &str, mut r: Reach| -> Reach {
@@ -457,8 +452,7 @@ fn reach(
             },
         );
         heap.push((
-            r.degree,
-            r.responsibility,
+            Status::from_chain(r.degree, r.responsibility),
             Reverse(0),
             Reverse(i.control.clone()),
             Reverse(pending.len()),
@@ -466,7 +460,7 @@ fn reach(
         pending.push((i.control.clone(), r));
     }
 
-    while let Some((_, _, Reverse(hops), Reverse(control), Reverse(slot))) = heap.pop() {
+    while let Some((_, Reverse(hops), Reverse(control), Reverse(slot))) = heap.pop() {
         let r = std::mem::replace(
             &mut pending[slot].1,
             Reach {
@@ -519,8 +513,7 @@ fn reach(
                 });
                 let next = settle(&n.control, next);
                 heap.push((
-                    next.degree,
-                    next.responsibility,
+                    Status::from_chain(next.degree, next.responsibility),
                     Reverse(hops + 1),
                     Reverse(n.control.clone()),
                     Reverse(pending.len()),
@@ -653,6 +646,12 @@ pub fn assess(catalog: &Catalog, graph: &Graph, contract: &Contract) -> Coverage
                     None => reasons.push("no deliverable in the contract reaches this obligation: it stays with the client".into()),
                     Some(best) => {
                         reasons.extend(best.reasons.iter().cloned());
+                        if best.status == Status::Partial && best.reasons.is_empty() {
+                            reasons.push(format!(
+                                "`{}` meets it only in part: the client does the rest",
+                                best.deliverable
+                            ));
+                        }
                         if best.status == Status::Shared {
                             reasons.push(format!("met by `{}`, with the client sharing responsibility", best.deliverable));
                         }

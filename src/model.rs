@@ -76,7 +76,7 @@ impl Framework {
         if self.obligation_kinds.is_empty() {
             c.children.is_empty()
         } else {
-            self.obligation_kinds.iter().any(|k| *k == c.kind)
+            self.obligation_kinds.contains(&c.kind)
         }
     }
 

@@ -249,9 +249,11 @@ pub fn parse_duration(s: &str) -> Result<Value, String> {
         "w" | "week" | "weeks" => 7 * 24 * 60,
         "month" | "months" => YEAR_MINUTES / 12,
         "y" | "year" | "years" => YEAR_MINUTES,
-        other => return Err(format!(
+        other => {
+            return Err(format!(
             "`{s}` has an unknown unit `{other}`: use minutes, hours, days, weeks, months or years"
-        )),
+        ))
+        }
     };
     n.checked_mul(per)
         .map(Value::Duration)

@@ -501,7 +501,7 @@ fn validate_framework(
 
     // Cycles: follow parents; a walk longer than the number of controls loops.
     let mut reported: BTreeSet<String> = BTreeSet::new();
-    for c in &controls {
+    for (ci, c) in controls.iter().enumerate() {
         let mut seen = vec![c.id.as_str()];
         let mut cur = c.parent.as_deref();
         while let Some(p) = cur {
@@ -519,7 +519,14 @@ fn validate_framework(
                                 seen.join(" -> ")
                             ),
                         )
-                        .at(file, c.origin.span.clone())
+                        .at(
+                            file,
+                            parent_spans
+                                .get(&ci)
+                                .cloned()
+                                .unwrap_or(c.origin.span.clone()),
+                        )
+                        .label("closes the cycle")
                         .help("a control cannot be its own ancestor; fix one of the `parent` keys"),
                     );
                 }

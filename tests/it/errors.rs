@@ -1,0 +1,260 @@
+//! Bad input: every case gets a diagnostic with file, line, column, a code
+//! and a hint, exit status 2, and no panic.
+
+use crate::support::{run, transcript};
+
+fn case(args: &[&str]) -> String {
+    let t = transcript(args);
+    assert!(!t.contains("panicked"), "panic in {args:?}:\n{t}");
+    assert!(
+        !t.contains("RUST_BACKTRACE"),
+        "backtrace hint in {args:?}:\n{t}"
+    );
+    t
+}
+
+macro_rules! error_case {
+    ($name:ident, $code:literal, [$($arg:expr),*]) => {
+        #[test]
+        fn $name() {
+            let args = [$($arg),*];
+            let t = case(&args);
+            assert!(t.contains("exit: 2\n"), "expected exit 2:\n{t}");
+            assert!(t.contains(concat!("error[", $code, "]")), "expected code {}:\n{t}", $code);
+            insta::assert_snapshot!(t);
+        }
+    };
+}
+
+const F: &str = "tests/fixtures/errors";
+
+error_case!(
+    malformed_toml,
+    "toml-syntax",
+    [
+        "report",
+        "tests/fixtures/errors/malformed-toml/contract.toml"
+    ]
+);
+error_case!(
+    unknown_field,
+    "unknown-field",
+    [
+        "report",
+        "tests/fixtures/errors/unknown-field/contract.toml"
+    ]
+);
+error_case!(
+    unknown_framework_in_scope,
+    "unknown-framework",
+    [
+        "report",
+        "tests/fixtures/errors/unknown-framework/contract.toml"
+    ]
+);
+error_case!(
+    unknown_control_in_deliverable,
+    "unknown-control",
+    [
+        "report",
+        "tests/fixtures/errors/unknown-control-deliverable/contract.toml"
+    ]
+);
+error_case!(
+    unknown_control_in_exclusion,
+    "unknown-control",
+    [
+        "report",
+        "tests/fixtures/errors/unknown-control-exclusion/contract.toml"
+    ]
+);
+error_case!(
+    unknown_catalog_deliverable,
+    "unknown-deliverable",
+    [
+        "report",
+        "tests/fixtures/errors/unknown-deliverable/contract.toml"
+    ]
+);
+error_case!(
+    invalid_degree_and_responsibility,
+    "invalid-value",
+    [
+        "report",
+        "tests/fixtures/errors/invalid-values/contract.toml"
+    ]
+);
+error_case!(
+    duplicate_control_id,
+    "duplicate-id",
+    [
+        "report",
+        "--catalog",
+        "tests/fixtures/errors/duplicate-control/catalog",
+        "tests/fixtures/errors/no-deliverables/contract.toml"
+    ]
+);
+error_case!(
+    parent_that_does_not_exist,
+    "dangling-parent",
+    [
+        "report",
+        "--catalog",
+        "tests/fixtures/errors/dangling-parent/catalog",
+        "tests/fixtures/errors/no-deliverables/contract.toml"
+    ]
+);
+error_case!(
+    hierarchy_cycle,
+    "hierarchy-cycle",
+    [
+        "report",
+        "--catalog",
+        "tests/fixtures/errors/hierarchy-cycle/catalog",
+        "tests/fixtures/errors/no-deliverables/contract.toml"
+    ]
+);
+error_case!(
+    crosswalk_edge_to_missing_control,
+    "dangling-crosswalk",
+    [
+        "report",
+        "--catalog",
+        "tests/fixtures/errors/dangling-crosswalk/catalog",
+        "tests/fixtures/errors/no-deliverables/contract.toml"
+    ]
+);
+error_case!(
+    invalid_relation,
+    "invalid-value",
+    [
+        "report",
+        "--catalog",
+        "tests/fixtures/errors/invalid-relation/catalog",
+        "tests/fixtures/errors/no-deliverables/contract.toml"
+    ]
+);
+error_case!(
+    missing_contract_file,
+    "io",
+    ["report", "tests/fixtures/errors/no-such-contract.toml"]
+);
+error_case!(
+    output_path_is_a_directory,
+    "io",
+    [
+        "report",
+        "tests/fixtures/errors/no-deliverables/contract.toml",
+        "--out",
+        "tests/fixtures"
+    ]
+);
+error_case!(
+    missing_catalog_directory,
+    "io",
+    ["validate", "--catalog", "tests/fixtures/errors/no-such-dir"]
+);
+
+#[test]
+fn validate_exits_1_on_catalog_problems() {
+    let (code, _, stderr) = run(&[
+        "validate",
+        "--catalog",
+        &format!("{F}/hierarchy-cycle/catalog"),
+    ]);
+    assert_eq!(code, 1, "{stderr}");
+    assert!(stderr.contains("error[hierarchy-cycle]"));
+    assert!(stderr.contains("mini.toml:12:10"), "{stderr}");
+}
+
+#[test]
+fn output_never_overwrites_an_input_or_an_existing_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let contract = dir.path().join("c.toml");
+    std::fs::copy(
+        format!(
+            "{}/{F}/no-deliverables/contract.toml",
+            env!("CARGO_MANIFEST_DIR")
+        ),
+        &contract,
+    )
+    .unwrap();
+    let before = std::fs::read_to_string(&contract).unwrap();
+    let c = contract.to_str().unwrap();
+
+    let (code, _, stderr) = run(&["report", c, "--out", c, "--force"]);
+    assert_eq!(code, 2);
+    assert!(stderr.contains("error[output-is-input]"), "{stderr}");
+    assert_eq!(std::fs::read_to_string(&contract).unwrap(), before);
+
+    let out = dir.path().join("r.json");
+    let o = out.to_str().unwrap();
+    assert_eq!(run(&["report", c, "--format", "json", "--out", o]).0, 0);
+    let first = std::fs::read_to_string(&out).unwrap();
+    assert!(first.contains("\"ctrlmap_version\""));
+    let (code, _, stderr) = run(&["report", c, "--out", o]);
+    assert_eq!(code, 2);
+    assert!(
+        stderr.contains("error[output-exists]") && stderr.contains("--force"),
+        "{stderr}"
+    );
+    assert_eq!(std::fs::read_to_string(&out).unwrap(), first);
+    assert_eq!(run(&["report", c, "--out", o, "--force"]).0, 0);
+    assert!(std::fs::read_to_string(&out)
+        .unwrap()
+        .contains("obligations"));
+    // Only the output is left behind: no temporary files.
+    let names: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert_eq!(names.len(), 2, "{names:?}");
+}
+
+#[test]
+fn a_contract_with_no_deliverables_is_all_gaps() {
+    let (code, stdout, stderr) = run(&[
+        "report",
+        &format!("{F}/no-deliverables/contract.toml"),
+        "--format",
+        "json",
+    ]);
+    assert_eq!(code, 0, "{stderr}");
+    let v: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    let t = &v["frameworks"][0]["totals"];
+    assert_eq!(t["obligations"], 50);
+    assert_eq!(t["gap"], 50);
+    assert_eq!(t["covered"], 0);
+    assert_eq!(t["coverage_pct"], 0.0);
+}
+
+/// Arbitrary bytes as a contract or a catalog file never panic the loaders.
+mod fuzz {
+    use proptest::prelude::*;
+    use std::sync::Arc;
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(300))]
+        #[test]
+        fn contract_loader_never_panics(text in "\\PC{0,400}") {
+            let file = ctrlmap::diag::SourceFile::new("fuzz.toml", text);
+            let _ = ctrlmap::contract::parse(Arc::clone(&file), &crate::support::engine().catalog);
+        }
+
+        #[test]
+        fn contract_loader_survives_mutations(cut in 0usize..2000, insert in "[\\[\\]=\"a-z.:* \n]{0,8}") {
+            let base = std::fs::read_to_string(crate::support::root().join("examples/midmarket-healthcare-saas.toml")).unwrap();
+            let cut = cut.min(base.len());
+            let cut = (0..=cut).rev().find(|i| base.is_char_boundary(*i)).unwrap_or(0);
+            let text = format!("{}{}{}", &base[..cut], insert, &base[cut..]);
+            let file = ctrlmap::diag::SourceFile::new("fuzz.toml", text);
+            let _ = ctrlmap::contract::parse(file, &crate::support::engine().catalog);
+        }
+
+        #[test]
+        fn catalog_loader_never_panics(text in "\\PC{0,400}") {
+            let file = ctrlmap::diag::SourceFile::new("fuzz.toml", text);
+            let _ = ctrlmap::catalog::load_files([file]);
+        }
+    }
+}
