@@ -103,8 +103,12 @@ pub enum Command {
     },
     /// List the MSSP deliverable catalog.
     Deliverables,
-    /// Check the catalog data; exit 1 on problems.
-    Validate,
+    /// Check the catalog data and print mapping-quality figures; exit 1 on problems.
+    Validate {
+        /// Also list every obligation that has no crosswalk or deliverable edge.
+        #[arg(long)]
+        unmapped: bool,
+    },
     /// Describe a diagnostic code, or list them all.
     Codes {
         /// A code such as `unknown-control`.
@@ -173,8 +177,8 @@ fn dispatch(cli: Cli) -> Result<(Exit, Diagnostics), Diagnostics> {
     if let Command::Codes { code } = &cli.command {
         return codes(code.as_deref()).map(|()| (Exit::Ok, Diagnostics::default()));
     }
-    if let Command::Validate = &cli.command {
-        return validate(&cli.catalog);
+    if let Command::Validate { unmapped } = &cli.command {
+        return validate(&cli.catalog, *unmapped);
     }
     let engine = Engine::load(&cli.catalog)?;
     let mut warnings = engine.warnings.clone();
@@ -204,7 +208,7 @@ fn dispatch(cli: Cli) -> Result<(Exit, Diagnostics), Diagnostics> {
         }
         Command::Frameworks { controls } => emit(&frameworks(&engine, controls.as_deref())?),
         Command::Deliverables => emit(&deliverables(&engine)),
-        Command::Validate | Command::Codes { .. } => unreachable!("handled above"),
+        Command::Validate { .. } | Command::Codes { .. } => unreachable!("handled above"),
     }
     Ok((Exit::Ok, warnings))
 }
@@ -253,7 +257,7 @@ fn codes(code: Option<&str>) -> Result<(), Diagnostics> {
     }
 }
 
-fn validate(dirs: &[PathBuf]) -> Result<(Exit, Diagnostics), Diagnostics> {
+fn validate(dirs: &[PathBuf], unmapped: bool) -> Result<(Exit, Diagnostics), Diagnostics> {
     // An unreadable directory is bad usage (2); problems in the data are what
     // `validate` checks for (1).
     crate::catalog::gather(dirs)?;
@@ -261,7 +265,8 @@ fn validate(dirs: &[PathBuf]) -> Result<(Exit, Diagnostics), Diagnostics> {
         Ok(engine) => {
             let c = &engine.catalog;
             let (h, x, i) = engine.graph.edge_counts();
-            emit(&format!(
+            let (quality, warnings) = crate::quality::check(c);
+            let mut text = format!(
                 "catalog ok: {} frameworks, {} crosswalks ({} edges), {} deliverables ({} implements edges), {} hierarchy edges\n",
                 c.frameworks.len(),
                 c.crosswalks.len(),
@@ -269,13 +274,25 @@ fn validate(dirs: &[PathBuf]) -> Result<(Exit, Diagnostics), Diagnostics> {
                 c.deliverables.len(),
                 i,
                 h
-            ));
-            let exit = if engine.warnings.0.is_empty() {
+            );
+            text.push_str(&quality.to_text());
+            if unmapped {
+                text.push_str("unmapped obligations:\n");
+                for ids in quality.unmapped.values() {
+                    for id in ids {
+                        text.push_str(&format!("  {id}\n"));
+                    }
+                }
+            }
+            emit(&text);
+            let mut diags = engine.warnings;
+            diags.extend(warnings);
+            let exit = if diags.0.is_empty() {
                 Exit::Ok
             } else {
                 Exit::CheckFailed
             };
-            Ok((exit, engine.warnings))
+            Ok((exit, diags))
         }
         // Problems in the catalog are what `validate` checks for: exit 1.
         Err(diags) => Ok((Exit::CheckFailed, diags)),

@@ -654,7 +654,12 @@ fn select(
                             diags.push(
                                 Diagnostic::error(
                                     Code::InvalidSelector,
-                                    format!("`{item}` is not a value of `{}`", s.name),
+                                    format!(
+                                        "`{}` is not a value of `{}`",
+                                        item.as_str()
+                                            .map_or_else(|| item.to_string(), str::to_string),
+                                        s.name
+                                    ),
                                 )
                                 .at(file, v.span())
                                 .help(hint.unwrap_or_else(|| format!("allowed: {}", allowed()))),

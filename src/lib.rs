@@ -20,6 +20,7 @@ pub mod graph;
 pub mod model;
 pub mod output;
 pub mod param;
+pub mod quality;
 pub mod report;
 
 use std::path::{Path, PathBuf};

@@ -353,3 +353,120 @@ fn every_catalog_file_is_embedded() {
     }
     assert_eq!(embedded, on_disk);
 }
+
+/// Obligations a client has under one framework and a selection.
+fn scoped(framework: &str, select: &str) -> (usize, usize) {
+    let text = format!(
+        "[contract]\nname = \"scope test\"\nprovider = \"P\"\nclient = \"C\"\n\n[[scope]]\nframework = \"{framework}\"\n{select}\n"
+    );
+    let file = ctrlmap::diag::SourceFile::new("scope.toml", text);
+    let e = engine();
+    let (c, _) = ctrlmap::contract::parse(file, &e.catalog)
+        .unwrap_or_else(|d| panic!("{}", crate::support::render(&d)));
+    let cov = ctrlmap::coverage::assess(&e.catalog, &e.graph, &c);
+    (
+        cov.frameworks[0].totals.obligations,
+        cov.frameworks[0].out_of_scope.len(),
+    )
+}
+
+#[test]
+fn selectors_narrow_each_framework_to_the_client() {
+    assert_eq!(scoped("cmmc-2.0", "select = { level = \"1\" }").0, 15);
+    assert_eq!(scoped("cmmc-2.0", "select = { level = \"2\" }").0, 110);
+    assert_eq!(scoped("cmmc-2.0", "").0, 110, "Level 2 is the default");
+    assert_eq!(scoped("cmmc-2.0", "select = { level = 3 }").0, 134);
+    // A merchant has none of the 25 service-provider-only or 20 designated-entity requirements.
+    assert_eq!(scoped("pci-dss-4.0.1", ""), (235, 45));
+    assert_eq!(
+        scoped("pci-dss-4.0.1", "select = { service_provider = true }"),
+        (260, 20)
+    );
+    assert_eq!(
+        scoped(
+            "pci-dss-4.0.1",
+            "select = { service_provider = true, designated_entity = true }"
+        ),
+        (280, 0)
+    );
+    assert_eq!(
+        scoped("soc2-tsc-2017", "").0,
+        33,
+        "Security is always in scope"
+    );
+    assert_eq!(
+        scoped(
+            "soc2-tsc-2017",
+            "select = { categories = [\"availability\"] }"
+        )
+        .0,
+        36
+    );
+    assert_eq!(
+        scoped("soc2-tsc-2017", "select = { categories = [\"security\", \"availability\", \"confidentiality\", \"processing_integrity\", \"privacy\"] }").0,
+        61
+    );
+    assert_eq!(scoped("hipaa-security", "").0, 50);
+    assert_eq!(scoped("nist-csf-2.0", "").0, 106);
+}
+
+#[test]
+fn a_merchant_pci_report_lists_service_provider_requirements_as_out_of_scope() {
+    let text = "[contract]\nname = \"m\"\nprovider = \"P\"\nclient = \"C\"\n\n[[scope]]\nframework = \"pci-dss-4.0.1\"\n";
+    let e = engine();
+    let (c, _) =
+        ctrlmap::contract::parse(ctrlmap::diag::SourceFile::new("m.toml", text), &e.catalog)
+            .unwrap();
+    let cov = ctrlmap::coverage::assess(&e.catalog, &e.graph, &c);
+    let f = &cov.frameworks[0];
+    assert!(f.controls.iter().all(|v| v.id != "pci-dss-4.0.1:12.9.1"));
+    let oos = f
+        .out_of_scope
+        .iter()
+        .find(|o| o.id == "pci-dss-4.0.1:12.9.1")
+        .unwrap();
+    assert!(oos.reason.contains("service_provider"), "{}", oos.reason);
+}
+
+#[test]
+fn bad_selections_are_reported() {
+    let t =
+        crate::support::transcript(&["report", "tests/fixtures/errors/bad-selector/contract.toml"]);
+    assert!(t.contains("exit: 2"), "{t}");
+    assert!(
+        t.contains("error[invalid-selector]") && t.contains("did you mean `availability`?"),
+        "{t}"
+    );
+    insta::assert_snapshot!(t);
+}
+
+#[test]
+fn validate_reports_mapping_quality() {
+    let (code, out, err) = crate::support::run(&["validate"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("hipaa-security -> nist-csf-2.0: 900"), "{out}");
+    assert!(out.contains("deliverables without edges: none"), "{out}");
+    insta::assert_snapshot!(out);
+    let (q, warnings) = ctrlmap::quality::check(&engine().catalog);
+    assert!(warnings.is_empty(), "{warnings:?}");
+    assert_eq!(q.unmapped["hipaa-security"].len(), 0);
+    let csf_unmapped = &q.unmapped["nist-csf-2.0"];
+    // Every unmapped obligation really has no edge.
+    for id in csf_unmapped {
+        assert!(engine().graph.crosswalk_neighbours(id).is_empty());
+        assert!(engine().graph.implementers(id).is_empty());
+    }
+}
+
+#[test]
+fn validate_warns_about_duplicate_and_contradictory_edges() {
+    let t =
+        crate::support::transcript(&["validate", "--catalog", "tests/fixtures/quality/catalog"]);
+    assert!(t.contains("exit: 1"), "{t}");
+    assert!(t.contains("warning[duplicate-edge]"), "{t}");
+    assert!(t.contains("warning[contradictory-edge]"), "{t}");
+    assert!(
+        t.contains("contradict.toml:21:1") || t.contains("contradict.toml:27:1"),
+        "{t}"
+    );
+}
