@@ -232,8 +232,8 @@ pub fn glob_match(pattern: &str, text: &str) -> bool {
 
 impl Contract {
     /// The value a deliverable provides for a parameter, with where it was stated:
-    /// the contract's override for that deliverable, then the contract SLA, then
-    /// the catalog's value. `None` means "not stated".
+    /// the contract's override for that deliverable, then the contract-wide
+    /// `[sla]`, then the catalog's value. `None` means "not stated".
     pub fn provided<'a>(
         &'a self,
         d: &'a ContractDeliverable,
@@ -243,10 +243,8 @@ impl Contract {
             return Some((p, ValueSource::ContractDeliverable));
         }
         if let Some(p) = self.sla.params.get(param) {
-            // An SLA value speaks for deliverables that deal in that parameter.
-            if d.deliverable.provides.contains_key(param) || d.inline {
-                return Some((p, ValueSource::ContractSla));
-            }
+            // The SLA speaks for the whole contract, so for every deliverable.
+            return Some((p, ValueSource::ContractSla));
         }
         d.deliverable.provides.get(param).map(|p| {
             (

@@ -280,6 +280,96 @@ pub struct FrameworkCoverage {
     pub controls: Vec<ControlVerdict>,
     /// Obligations the selection leaves out.
     pub out_of_scope: Vec<OutOfScope>,
+    /// The framework's notification deadlines against the provider's notification SLA.
+    pub notification: Vec<NotificationCheck>,
+}
+
+/// Whether the provider's incident notification leaves the client time to meet a deadline.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct NotificationCheck {
+    /// Deadline id.
+    pub deadline: String,
+    /// Who the client must notify.
+    pub notify: String,
+    /// Time the rule allows, where it fixes one.
+    pub within: Option<Value>,
+    /// Clause.
+    pub clause: String,
+    /// The provider's notification time, where stated.
+    pub provider_notifies_within: Option<Value>,
+    /// Where that was stated (`file:line`).
+    pub provider_stated_at: Option<String>,
+    /// Hours the client has left after the provider's notification (negative: too late).
+    pub margin_hours: Option<f64>,
+    /// `aligned`, `too_late`, `not_stated` or `no_fixed_deadline`.
+    pub outcome: &'static str,
+    /// The check in one sentence.
+    pub text: String,
+}
+
+/// Check each deadline of a framework against the provider's notification time:
+/// the contract's `[sla] notification_time`, else the fastest a contract
+/// deliverable states.
+pub fn notification_checks(fw: &Framework, contract: &Contract) -> Vec<NotificationCheck> {
+    let provider = contract.sla.params.get("notification_time").or_else(|| {
+        contract
+            .deliverables
+            .iter()
+            .filter_map(|d| contract.provided(d, "notification_time").map(|(p, _)| p))
+            .min_by_key(|p| match p.value {
+                Value::Duration(m) => m,
+                _ => u64::MAX,
+            })
+    });
+    fw.deadlines
+        .iter()
+        .map(|d| {
+            let minutes = |v: &Value| match v {
+                Value::Duration(m) => *m as f64,
+                _ => 0.0,
+            };
+            let (margin, outcome, text) = match (&d.within, provider) {
+                (None, _) => (
+                    None,
+                    "no_fixed_deadline",
+                    format!("{}: no fixed deadline ({}); align the provider's notification with it by hand", d.clause, d.note),
+                ),
+                (Some(w), None) => (
+                    None,
+                    "not_stated",
+                    format!("{} gives the client {w} to notify {}; the contract states no provider notification time", d.clause, d.notify),
+                ),
+                (Some(w), Some(p)) => {
+                    let margin = ((minutes(w) - minutes(&p.value)) / 60.0 * 10.0).round() / 10.0;
+                    let ok = margin >= 0.0;
+                    (
+                        Some(margin),
+                        if ok { "aligned" } else { "too_late" },
+                        format!(
+                            "{} gives the client {w} to notify {}; the provider notifies within {} ({}): {} {} hours",
+                            d.clause,
+                            d.notify,
+                            p.value,
+                            p.origin.short(),
+                            if ok { "margin" } else { "short by" },
+                            margin.abs()
+                        ),
+                    )
+                }
+            };
+            NotificationCheck {
+                deadline: d.id.clone(),
+                notify: d.notify.clone(),
+                within: d.within.clone(),
+                clause: d.clause.clone(),
+                provider_notifies_within: provider.map(|p| p.value.clone()),
+                provider_stated_at: provider.map(|p| p.origin.short()),
+                margin_hours: margin,
+                outcome,
+                text,
+            }
+        })
+        .collect()
 }
 
 /// A recommended deliverable and the gaps and partials it would close.
@@ -736,6 +826,7 @@ pub fn assess(catalog: &Catalog, graph: &Graph, contract: &Contract) -> Coverage
             totals,
             controls,
             out_of_scope,
+            notification: notification_checks(fw, contract),
         });
     }
 

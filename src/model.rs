@@ -57,6 +57,8 @@ pub struct Framework {
     pub obligation_kinds: Vec<String>,
     /// Ways a contract narrows the framework.
     pub selectors: Vec<Selector>,
+    /// Regulatory incident-notification deadlines the framework imposes on the client.
+    pub deadlines: Vec<Deadline>,
     /// Controls in file order.
     pub controls: Vec<Control>,
     /// Index of `controls` by id.
@@ -87,6 +89,21 @@ impl Framework {
             .filter(|c| self.is_obligation(c))
             .count()
     }
+}
+
+/// A notification deadline a framework (or the rule behind it) imposes on the client.
+#[derive(Debug, Clone, Serialize)]
+pub struct Deadline {
+    /// Short id, e.g. `dfars-7012-report`.
+    pub id: String,
+    /// Who the client must notify.
+    pub notify: String,
+    /// The time allowed from discovery, where the rule fixes one.
+    pub within: Option<Value>,
+    /// The clause it comes from.
+    pub clause: String,
+    /// What it asks, in one line.
+    pub note: String,
 }
 
 /// How a selector filters controls.

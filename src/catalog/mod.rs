@@ -541,10 +541,37 @@ fn validate_framework(
         }
     }
 
+    let mut deadlines = Vec::new();
+    for d in h.deadline {
+        let within = match &d.within {
+            None => None,
+            Some(w) => match param::parse_duration(w.get_ref()) {
+                Ok(v) => Some(v),
+                Err(e) => {
+                    diags.push(
+                        Diagnostic::error(Code::InvalidParam, format!("deadline `{}`: {e}", d.id))
+                            .at(file, w.span())
+                            .help("write a duration such as `72 hours`, or leave `within` out when the rule fixes none"),
+                    );
+                    errors = true;
+                    None
+                }
+            },
+        };
+        deadlines.push(Deadline {
+            id: d.id,
+            notify: d.notify,
+            within,
+            clause: d.clause,
+            note: d.note,
+        });
+    }
+
     if errors {
         return None;
     }
     Some(Framework {
+        deadlines,
         id: fw_id,
         name: h.name,
         version: h.version,

@@ -39,6 +39,18 @@ pub(crate) struct FrameworkHeader {
     pub obligation_kinds: Vec<String>,
     #[serde(default)]
     pub selector: Vec<Spanned<RawSelector>>,
+    #[serde(default)]
+    pub deadline: Vec<RawDeadline>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawDeadline {
+    pub id: String,
+    pub notify: String,
+    pub within: Option<Spanned<String>>,
+    pub clause: String,
+    pub note: String,
 }
 
 #[derive(Deserialize)]

@@ -243,6 +243,11 @@ impl Report {
             }
         }
         let _ = writeln!(out, "coverage = (covered + shared) / (obligations - n/a)");
+        for f in &self.frameworks {
+            for n in &f.notification {
+                let _ = writeln!(out, "notification [{}]: {}", n.outcome, n.text);
+            }
+        }
         out
     }
 }

@@ -4,4 +4,5 @@ mod catalogs;
 mod cli;
 mod engine;
 mod errors;
+mod params;
 mod support;
