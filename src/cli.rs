@@ -88,6 +88,29 @@ pub enum Command {
         #[arg(long, value_name = "DIR")]
         templates: Option<PathBuf>,
     },
+    /// Render one document template for a contract (matrix, evidence list, gap document, HTML report).
+    Render {
+        /// The contract TOML.
+        contract: PathBuf,
+        /// Template: a short name (`matrix`, `matrix.csv`, `evidence`, `gap`, `report`) or a file name (`matrix.md.j2`).
+        #[arg(long, value_name = "NAME")]
+        template: String,
+        /// Write to this file instead of stdout (atomically).
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
+        /// Replace FILE if it exists.
+        #[arg(long)]
+        force: bool,
+        /// Directory whose templates take precedence over the shipped ones.
+        #[arg(long, value_name = "DIR")]
+        templates: Option<PathBuf>,
+    },
+    /// List the document templates, or export editable copies.
+    Templates {
+        /// What to do.
+        #[command(subcommand)]
+        action: TemplatesAction,
+    },
     /// The chain of deliverables, crosswalk edges and comparisons behind one verdict.
     Explain {
         /// The contract TOML.
@@ -113,6 +136,25 @@ pub enum Command {
     Codes {
         /// A code such as `unknown-control`.
         code: Option<String>,
+    },
+}
+
+/// `ctrlmap templates` subcommands.
+#[derive(Debug, Subcommand)]
+pub enum TemplatesAction {
+    /// List the shipped templates and the context every template receives.
+    List {
+        /// Also list the templates in DIR, marking those that replace shipped ones.
+        #[arg(long, value_name = "DIR")]
+        templates: Option<PathBuf>,
+    },
+    /// Write editable copies of all shipped templates into DIR (use them with `--templates DIR`).
+    Export {
+        /// Directory to write into; created if missing.
+        dir: PathBuf,
+        /// Replace files that exist.
+        #[arg(long)]
+        force: bool,
     },
 }
 
@@ -180,6 +222,9 @@ fn dispatch(cli: Cli) -> Result<(Exit, Diagnostics), Diagnostics> {
     if let Command::Validate { unmapped } = &cli.command {
         return validate(&cli.catalog, *unmapped);
     }
+    if let Command::Templates { action } = &cli.command {
+        return templates(action).map(|()| (Exit::Ok, Diagnostics::default()));
+    }
     let engine = Engine::load(&cli.catalog)?;
     let mut warnings = engine.warnings.clone();
     match cli.command {
@@ -201,6 +246,23 @@ fn dispatch(cli: Cli) -> Result<(Exit, Diagnostics), Diagnostics> {
             };
             deliver(&text, out.as_deref(), force, &[&contract])?;
         }
+        Command::Render {
+            contract,
+            template,
+            out,
+            force,
+            templates,
+        } => {
+            let t = Templates::new(templates.as_deref()).map_err(one)?;
+            let file = t.resolve(&template).map_err(one)?;
+            let (report, w) = engine.report(&contract)?;
+            warnings.extend(w);
+            let text = t.render(&file, &report).map_err(one)?;
+            let source = t.user_file(&file);
+            let mut inputs: Vec<&Path> = vec![&contract];
+            inputs.extend(source.as_deref());
+            deliver(&text, out.as_deref(), force, &inputs)?;
+        }
         Command::Explain { contract, control } => {
             let (c, coverage, w) = engine.assess(&contract)?;
             warnings.extend(w);
@@ -208,7 +270,9 @@ fn dispatch(cli: Cli) -> Result<(Exit, Diagnostics), Diagnostics> {
         }
         Command::Frameworks { controls } => emit(&frameworks(&engine, controls.as_deref())?),
         Command::Deliverables => emit(&deliverables(&engine)),
-        Command::Validate { .. } | Command::Codes { .. } => unreachable!("handled above"),
+        Command::Validate { .. } | Command::Codes { .. } | Command::Templates { .. } => {
+            unreachable!("handled above")
+        }
     }
     Ok((Exit::Ok, warnings))
 }
@@ -225,6 +289,109 @@ fn deliver(
             Ok(())
         }
         Some(path) => crate::output::write(path, text.as_bytes(), force, inputs).map_err(one),
+    }
+}
+
+fn templates(action: &TemplatesAction) -> Result<(), Diagnostics> {
+    use crate::report::documents::CONTEXT_FIELDS;
+    use crate::report::templates::{description, embedded, FILTERS};
+    match action {
+        TemplatesAction::List { templates } => {
+            let t = Templates::new(templates.as_deref()).map_err(one)?;
+            let shipped: Vec<&str> = embedded().iter().map(|(n, _)| *n).collect();
+            let mut rows = Vec::new();
+            for name in t.names() {
+                let user = t.user_file(&name);
+                let text = match &user {
+                    Some(p) => std::fs::read_to_string(p).unwrap_or_default(),
+                    None => embedded()
+                        .into_iter()
+                        .find(|(n, _)| *n == name)
+                        .map(|(_, text)| text.to_string())
+                        .unwrap_or_default(),
+                };
+                let mut line = description(&text).unwrap_or_else(|| "(no description)".into());
+                if user.is_some() {
+                    line.push_str(if shipped.contains(&name.as_str()) {
+                        " [yours, replaces the shipped one]"
+                    } else {
+                        " [yours]"
+                    });
+                }
+                rows.push([name, line]);
+            }
+            let mut s = columns(&rows);
+            s.push_str("\nContext of every template (the report model, as `report --format json`, plus three document views):\n");
+            let fields: Vec<[String; 2]> = CONTEXT_FIELDS
+                .iter()
+                .map(|(k, v)| [format!("  {k}"), v.to_string()])
+                .collect();
+            s.push_str(&columns(&fields));
+            s.push_str("\nFilters besides minijinja's built-in ones:\n");
+            let filters: Vec<[String; 2]> = FILTERS
+                .iter()
+                .map(|(k, v)| [format!("  {k}"), v.to_string()])
+                .collect();
+            s.push_str(&columns(&filters));
+            s.push_str("\nUse: ctrlmap render CONTRACT --template NAME [--templates DIR]; NAME is a file name or a short name (`matrix`, `matrix.csv`).\n");
+            emit(&s);
+            Ok(())
+        }
+        TemplatesAction::Export { dir, force } => {
+            if dir.exists() && !dir.is_dir() {
+                return Err(one(Diagnostic::error(
+                    Code::Io,
+                    format!("`{}` is not a directory", dir.display()),
+                )
+                .help("give a directory to export the templates into")));
+            }
+            let files = embedded();
+            if !force {
+                let existing: Vec<String> = files
+                    .iter()
+                    .map(|(n, _)| dir.join(n))
+                    .filter(|p| p.exists())
+                    .map(|p| format!("`{}`", p.display()))
+                    .collect();
+                if !existing.is_empty() {
+                    return Err(one(Diagnostic::error(
+                        Code::OutputExists,
+                        format!(
+                            "{} {} already {}: {}",
+                            existing.len(),
+                            crate::diag::plural(existing.len(), "template", "templates"),
+                            if existing.len() == 1 {
+                                "exists"
+                            } else {
+                                "exist"
+                            },
+                            existing.join(", ")
+                        ),
+                    )
+                    .help(
+                        "pass --force to replace them, or export into another directory",
+                    )));
+                }
+            }
+            std::fs::create_dir_all(dir).map_err(|e| {
+                one(Diagnostic::error(
+                    Code::Io,
+                    format!("cannot create `{}`: {e}", dir.display()),
+                ))
+            })?;
+            let mut s = String::new();
+            for (name, text) in &files {
+                let path = dir.join(name);
+                crate::output::write(&path, text.as_bytes(), *force, &[]).map_err(one)?;
+                s.push_str(&format!("wrote {}\n", path.display()));
+            }
+            s.push_str(&format!(
+                "edit them, then: ctrlmap render CONTRACT --template NAME --templates {}\n",
+                dir.display()
+            ));
+            emit(&s);
+            Ok(())
+        }
     }
 }
 

@@ -4,6 +4,7 @@
 //! [`Coverage`]; the terminal table, JSON and every template render this one
 //! model, so formats never disagree.
 
+pub mod documents;
 pub mod templates;
 
 use std::collections::BTreeMap;

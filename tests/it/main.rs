@@ -2,6 +2,7 @@
 
 mod catalogs;
 mod cli;
+mod documents;
 mod engine;
 mod errors;
 mod params;
