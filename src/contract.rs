@@ -242,20 +242,19 @@ impl Contract {
         if let Some(p) = d.overrides.get(param) {
             return Some((p, ValueSource::ContractDeliverable));
         }
+        if d.inline {
+            if let Some(p) = d.deliverable.provides.get(param) {
+                return Some((p, ValueSource::ContractDeliverable));
+            }
+        }
         if let Some(p) = self.sla.params.get(param) {
             // The SLA speaks for the whole contract, so for every deliverable.
             return Some((p, ValueSource::ContractSla));
         }
-        d.deliverable.provides.get(param).map(|p| {
-            (
-                p,
-                if d.inline {
-                    ValueSource::ContractDeliverable
-                } else {
-                    ValueSource::Catalog
-                },
-            )
-        })
+        d.deliverable
+            .provides
+            .get(param)
+            .map(|p| (p, ValueSource::Catalog))
     }
 }
 

@@ -506,6 +506,7 @@ fn reach(
     // edge is preferred to an inferred one.
     let mut heap: BinaryHeap<HeapKey> = BinaryHeap::new();
     let mut pending: Vec<(String, Reach)> = Vec::new();
+    let mut labels: BTreeMap<String, Vec<(Status, usize)>> = BTreeMap::new();
 
     let settle = |control: &str, mut r: Reach| -> Reach {
         let comps = compare(catalog, contract, d, control);
@@ -561,15 +562,18 @@ fn reach(
                 reasons: Vec::new(),
             },
         );
-        if best.contains_key(&control) {
-            continue; // already settled by a better or equal path
+        // A label (status, hops) is worth expanding unless one already taken
+        // for this control is at least as good on both: with the hop bound, a
+        // worse chain with fewer hops may still reach further.
+        let status = Status::from_chain(r.degree, r.responsibility);
+        let taken = labels.entry(control.clone()).or_default();
+        if taken.iter().any(|(s, h)| *s >= status && *h <= hops) {
+            continue;
         }
+        taken.push((status, hops));
         if hops < MAX_HOPS {
             for n in graph.crosswalk_neighbours(&control) {
-                if best.contains_key(&n.control) {
-                    continue;
-                }
-                let degree = match (r.degree, n.relation) {
+                let mut degree = match (r.degree, n.relation) {
                     (_, Relation::Related) => continue,
                     (Degree::Full, Relation::Equal | Relation::SupersetOf) => Degree::Full,
                     (Degree::Full, Relation::Intersects | Relation::SubsetOf) => Degree::Partial,
@@ -578,6 +582,10 @@ fn reach(
                 };
                 let cw = &catalog.crosswalks[&n.crosswalk];
                 let edge = &cw.edges[n.index];
+                let judgement_cap = cw.is_judgement() && degree == Degree::Full;
+                if judgement_cap {
+                    degree = Degree::Partial;
+                }
                 let mut next = Reach {
                     degree,
                     responsibility: r.responsibility,
@@ -585,7 +593,12 @@ fn reach(
                     comparisons: r.comparisons.clone(),
                     reasons: r.reasons.clone(),
                 };
-                if degree < r.degree {
+                if judgement_cap {
+                    next.reasons.push(format!(
+                        "inferred from `{control}` through ctrlmap's own judgement `{}` (not an official mapping): at most partial",
+                        cw.id
+                    ));
+                } else if degree < r.degree {
                     next.reasons.push(format!(
                         "inferred from `{control}` through the relation `{}` ({}): at most partial",
                         n.relation,
@@ -611,7 +624,8 @@ fn reach(
                 pending.push((n.control.clone(), next));
             }
         }
-        best.insert(control, r);
+        // The heap pops the best label of a control first.
+        best.entry(control).or_insert(r);
     }
     best
 }
