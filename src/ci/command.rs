@@ -339,7 +339,7 @@ pub fn check(dirs: &[PathBuf], a: CheckArgs) -> Handled {
     };
     if let Some(path) = &a.snapshot {
         result.update_hint = update_hint(dirs, &a.contract, path);
-        let r = check_snapshot(&engine, &a, path, &now, &mut warnings)?;
+        let r = check_snapshot(dirs, &engine, &a, path, &now, &mut warnings)?;
         if r.result == SnapshotOutcome::Fail {
             result.result = "fail";
         }
@@ -367,6 +367,7 @@ pub fn check(dirs: &[PathBuf], a: CheckArgs) -> Handled {
 }
 
 fn check_snapshot(
+    dirs: &[PathBuf],
     engine: &Engine,
     a: &CheckArgs,
     path: &Path,
@@ -408,7 +409,11 @@ fn check_snapshot(
             format!("cannot read snapshot `{shown}`: {e}"),
         )])
     })?;
-    let old = match snapshot::parse(&SourceFile::new(shown.clone(), text.clone())) {
+    let regenerate = format!(
+        "regenerate it with `{}`",
+        update_hint(dirs, &a.contract, path)
+    );
+    let old = match snapshot::parse(&SourceFile::new(shown.clone(), text.clone()), &regenerate) {
         Ok(old) => old,
         Err(diags) if a.update => {
             // `--update` repairs an unreadable snapshot (a merge conflict, say).

@@ -216,8 +216,13 @@ pub struct ContractDiff {
     pub deliverables_added: Vec<String>,
     /// Deliverables in the old contract only.
     pub deliverables_removed: Vec<String>,
-    /// Effective parameter values that changed: `id` is `deliverable.parameter`.
+    /// Effective parameter values that changed: `id` is `deliverable.parameter`,
+    /// `sla.parameter`, `sla.mttd.severity` or `sla.mttr.severity`.
     pub values_changed: Vec<Changed>,
+    /// Exclusion patterns in the new contract only.
+    pub exclusions_added: Vec<String>,
+    /// Exclusion patterns in the old contract only.
+    pub exclusions_removed: Vec<String>,
 }
 
 impl ContractDiff {
@@ -267,6 +272,16 @@ pub fn contracts(old: &Report, new: &Report) -> ContractDiff {
         .filter(|id| !dnew.contains_key(*id))
         .cloned()
         .collect();
+    let (co, cn) = (&old.contract, &new.contract);
+    changed_values("sla", &co.sla, &cn.sla, &mut d.values_changed);
+    changed_values("sla.mttd", &co.mttd, &cn.mttd, &mut d.values_changed);
+    changed_values("sla.mttr", &co.mttr, &cn.mttr, &mut d.values_changed);
+    let patterns = |c: &crate::report::ContractInfo| -> BTreeSet<String> {
+        c.exclusions.iter().map(|e| e.control.clone()).collect()
+    };
+    let (eo, en) = (patterns(co), patterns(cn));
+    d.exclusions_added = en.difference(&eo).cloned().collect();
+    d.exclusions_removed = eo.difference(&en).cloned().collect();
     d
 }
 
@@ -398,6 +413,12 @@ impl Diff {
             }
             for x in &c.values_changed {
                 s.push_str(&format!("  ~ value {}: {}\n", x.id, arrow(x)));
+            }
+            for p in &c.exclusions_added {
+                s.push_str(&format!("  + exclusion {p}\n"));
+            }
+            for p in &c.exclusions_removed {
+                s.push_str(&format!("  - exclusion {p}\n"));
             }
         }
         if !self.obligations.is_empty() {

@@ -269,7 +269,7 @@ pub fn parse(file: &Arc<SourceFile>, catalog: &Catalog) -> Result<Policy, Diagno
                         .help("list the statuses that count as covered, e.g. [\"covered\", \"shared\"]"),
                 );
             }
-            out.sort();
+            out.sort_by_key(|s| std::cmp::Reverse(*s));
             out
         }
     };

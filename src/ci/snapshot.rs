@@ -318,11 +318,15 @@ pub fn natural_cmp(a: &str, b: &str) -> Ordering {
     x.len().cmp(&y.len()).then_with(|| a.cmp(b))
 }
 
-/// Read a snapshot file. Returns every problem found, each at its line and column.
-pub fn parse(file: &Arc<SourceFile>) -> Result<Snapshot, Diagnostics> {
+/// The generic hint for a broken snapshot; `check` names the real paths.
+pub const REGENERATE: &str = "regenerate it with `ctrlmap check CONTRACT --snapshot FILE --update`";
+
+/// Read a snapshot file. Returns every problem found, each at its line and
+/// column; `regenerate` is the hint that tells how to write a fresh one (see
+/// [`REGENERATE`]).
+pub fn parse(file: &Arc<SourceFile>, regenerate: &str) -> Result<Snapshot, Diagnostics> {
     let mut diags = Diagnostics::default();
     let text = file.text.as_str();
-    let regenerate = "regenerate it with `ctrlmap snapshot CONTRACT --out FILE --force`, or `ctrlmap check CONTRACT --snapshot FILE --update`";
 
     let mut ctrlmap_version = String::new();
     let mut contract = String::new();
@@ -370,17 +374,20 @@ pub fn parse(file: &Arc<SourceFile>) -> Result<Snapshot, Diagnostics> {
             .iter()
             .any(|m| line.starts_with(m))
         {
+            // One diagnostic is enough: the lines between the markers are
+            // not worth reading.
             diags.push(
                 Diagnostic::error(
                     Code::SnapshotSyntax,
                     "merge conflict marker in the snapshot",
                 )
                 .at(file, at(0, line.len()))
+                .label("unresolved merge conflict")
                 .help(format!(
-                    "resolve the conflict by regenerating the snapshot: {regenerate}"
+                    "do not merge snapshots by hand: merge the contract, then {regenerate}"
                 )),
             );
-            continue;
+            return Err(diags);
         }
         if let Some(comment) = line.strip_prefix('#') {
             let comment = comment.trim_start();
@@ -574,7 +581,7 @@ mod tests {
             ],
         );
         let text = snap.to_text();
-        let back = parse(&SourceFile::new("s.snap", text)).unwrap();
+        let back = parse(&SourceFile::new("s.snap", text), REGENERATE).unwrap();
         assert_eq!(back, snap);
         assert_eq!(back.obligations[0].id, "fw:9");
         assert_eq!(back.frameworks[0].totals.coverage_pct, Some(50.0));
