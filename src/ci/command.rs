@@ -357,7 +357,11 @@ pub fn check(dirs: &[PathBuf], a: CheckArgs) -> Handled {
         CheckFormat::Json => result.to_json(),
         CheckFormat::Junit => result.to_junit(),
     };
-    deliver(&text, a.out.as_deref(), a.force, &[&a.contract])?;
+    // The result never replaces an input: the contract, the snapshot, the policy.
+    let mut inputs: Vec<&Path> = vec![&a.contract];
+    inputs.extend(a.snapshot.as_deref());
+    inputs.extend(a.policy.as_deref());
+    deliver(&text, a.out.as_deref(), a.force, &inputs)?;
     let exit = if result.failed() {
         Exit::CheckFailed
     } else {

@@ -653,6 +653,21 @@ fn check_out_writes_the_report() {
     assert_eq!(code, 1);
     assert!(stdout.is_empty());
     assert!(roxmltree::Document::parse(&read(&out)).is_ok());
+    // Never over the snapshot it reads.
+    let snap = dir.path().join("s.snap");
+    std::fs::copy(root().join(CLINIC_SNAP), &snap).unwrap();
+    let (code, _, err) = run(&[
+        "check",
+        CLINIC,
+        "--snapshot",
+        s(&snap),
+        "--out",
+        s(&snap),
+        "--force",
+    ]);
+    assert_eq!(code, 2);
+    assert!(err.contains("error[output-is-input]"), "{err}");
+    assert_eq!(read(&snap), read(CLINIC_SNAP));
 }
 
 // ---- diff ------------------------------------------------------------------------
