@@ -137,6 +137,12 @@ pub enum Command {
         /// A code such as `unknown-control`.
         code: Option<String>,
     },
+    /// Coverage as stable, line-oriented text to commit and review as a diff.
+    Snapshot(crate::ci::command::SnapshotArgs),
+    /// Compare coverage with a committed snapshot and/or a policy; exit 1 if it got worse.
+    Check(crate::ci::command::CheckArgs),
+    /// What changed between two contracts, or one contract under two catalog versions.
+    Diff(crate::ci::command::DiffArgs),
 }
 
 /// `ctrlmap templates` subcommands.
@@ -198,7 +204,7 @@ fn print_diagnostics(diags: &Diagnostics, color: bool) {
 }
 
 /// Write to stdout; a closed pipe is not an error.
-fn emit(text: &str) {
+pub(crate) fn emit(text: &str) {
     let mut out = std::io::stdout().lock();
     let _ = out.write_all(text.as_bytes()).and_then(|_| out.flush());
 }
@@ -225,9 +231,15 @@ fn dispatch(cli: Cli) -> Result<(Exit, Diagnostics), Diagnostics> {
     if let Command::Templates { action } = &cli.command {
         return templates(action).map(|()| (Exit::Ok, Diagnostics::default()));
     }
+    let command = match cli.command {
+        Command::Snapshot(a) => return crate::ci::command::snapshot(&cli.catalog, a),
+        Command::Check(a) => return crate::ci::command::check(&cli.catalog, a),
+        Command::Diff(a) => return crate::ci::command::diff(&cli.catalog, a),
+        other => other,
+    };
     let engine = Engine::load(&cli.catalog)?;
     let mut warnings = engine.warnings.clone();
-    match cli.command {
+    match command {
         Command::Report {
             contract,
             format,
@@ -270,14 +282,18 @@ fn dispatch(cli: Cli) -> Result<(Exit, Diagnostics), Diagnostics> {
         }
         Command::Frameworks { controls } => emit(&frameworks(&engine, controls.as_deref())?),
         Command::Deliverables => emit(&deliverables(&engine)),
-        Command::Validate { .. } | Command::Codes { .. } | Command::Templates { .. } => {
-            unreachable!("handled above")
-        }
+        Command::Validate { .. }
+        | Command::Codes { .. }
+        | Command::Templates { .. }
+        | Command::Snapshot(_)
+        | Command::Check(_)
+        | Command::Diff(_) => unreachable!("handled above"),
     }
     Ok((Exit::Ok, warnings))
 }
 
-fn deliver(
+/// Print `text`, or write it atomically to `out`.
+pub(crate) fn deliver(
     text: &str,
     out: Option<&Path>,
     force: bool,

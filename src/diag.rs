@@ -119,6 +119,9 @@ codes! {
     OutputIsInput = "output-is-input": "The output path is one of the inputs; ctrlmap never overwrites an input.",
     Template = "template": "A template cannot be loaded or rendered.",
     Usage = "usage": "The command line is not valid.",
+    SnapshotMissing = "snapshot-missing": "The snapshot file given to `check --snapshot` does not exist; create it with `ctrlmap snapshot CONTRACT --out FILE`.",
+    SnapshotSyntax = "snapshot-syntax": "A snapshot file cannot be read: not a snapshot, an unsupported format, a malformed line, an unknown status or a merge conflict marker.",
+    UnknownPolicyRule = "unknown-policy-rule": "A policy file has a key that is not a rule (often a typo).",
 }
 
 impl fmt::Display for Code {

@@ -12,6 +12,7 @@
 #![allow(clippy::result_large_err)]
 
 pub mod catalog;
+pub mod ci;
 pub mod cli;
 pub mod contract;
 pub mod coverage;

@@ -1,6 +1,7 @@
 //! The one integration-test binary (see ARCHITECTURE.md, "Tests").
 
 mod catalogs;
+mod ci;
 mod cli;
 mod documents;
 mod engine;
