@@ -183,7 +183,18 @@ pub fn main() -> ExitCode {
         Color::Never => false,
         Color::Auto => std::env::var_os("NO_COLOR").is_none() && std::io::stderr().is_terminal(),
     };
-    let (exit, diags) = run(cli);
+    let (mut exit, mut diags) = run(cli);
+    let failed = STDOUT_ERROR
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .take();
+    if let Some(e) = failed {
+        diags.push(
+            Diagnostic::error(Code::Io, format!("cannot write to standard output: {e}"))
+                .help("write to a file with --out, or check the disk"),
+        );
+        exit = Exit::BadInput;
+    }
     print_diagnostics(&diags, color);
     exit.into()
 }
@@ -206,8 +217,17 @@ fn print_diagnostics(diags: &Diagnostics, color: bool) {
 /// Write to stdout; a closed pipe is not an error.
 pub(crate) fn emit(text: &str) {
     let mut out = std::io::stdout().lock();
-    let _ = out.write_all(text.as_bytes()).and_then(|_| out.flush());
+    if let Err(e) = out.write_all(text.as_bytes()).and_then(|_| out.flush()) {
+        if e.kind() != std::io::ErrorKind::BrokenPipe {
+            let mut failed = STDOUT_ERROR.lock().unwrap_or_else(|p| p.into_inner());
+            failed.get_or_insert_with(|| e.to_string());
+        }
+    }
 }
+
+/// The first error writing to stdout other than a closed pipe (a full disk,
+/// say): reported after the command, with exit status 2.
+static STDOUT_ERROR: std::sync::Mutex<Option<String>> = std::sync::Mutex::new(None);
 
 /// Run a parsed command. Returns the exit status and the diagnostics to print.
 pub fn run(cli: Cli) -> (Exit, Diagnostics) {
@@ -222,6 +242,16 @@ fn one(d: Diagnostic) -> Diagnostics {
 }
 
 fn dispatch(cli: Cli) -> Result<(Exit, Diagnostics), Diagnostics> {
+    crate::output::protect(cli.catalog.iter().cloned());
+    if let Command::Report {
+        templates: Some(t), ..
+    }
+    | Command::Render {
+        templates: Some(t), ..
+    } = &cli.command
+    {
+        crate::output::protect([t.clone()]);
+    }
     if let Command::Codes { code } = &cli.command {
         return codes(code.as_deref()).map(|()| (Exit::Ok, Diagnostics::default()));
     }
@@ -642,12 +672,7 @@ fn explain(
             }
         }
         for c in &ch.comparisons {
-            s.push_str(
-                &format!("    {:?}: {}\n", c.outcome, c.text)
-                    .replace("NotStated", "not stated")
-                    .replace("Pass", "pass")
-                    .replace("Miss", "miss"),
-            );
+            s.push_str(&format!("    {}: {}\n", c.outcome.label(), c.text));
         }
         for r in &ch.reasons {
             s.push_str(&format!("    => {r}\n"));

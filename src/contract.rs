@@ -335,6 +335,14 @@ pub fn parse(
         });
     }
 
+    if scope.is_empty() && !diags.has_errors() {
+        diags.push(
+            Diagnostic::warning(Code::EmptyScope, "the contract puts no framework in scope: there is nothing to cover")
+                .in_file(file.name.clone())
+                .help("add a [[scope]] table, e.g. `framework = \"hipaa-security\"`; `ctrlmap frameworks` lists them"),
+        );
+    }
+
     // Deliverables.
     let mut deliverables: Vec<ContractDeliverable> = Vec::new();
     for d in raw.deliverable {

@@ -138,6 +138,17 @@ pub enum Outcome {
     NotStated,
 }
 
+impl Outcome {
+    /// The word shown to people.
+    pub fn label(self) -> &'static str {
+        match self {
+            Outcome::Pass => "pass",
+            Outcome::Miss => "miss",
+            Outcome::NotStated => "not stated",
+        }
+    }
+}
+
 /// A demand compared with what a deliverable provides.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Comparison {
@@ -394,6 +405,8 @@ pub struct Coverage {
     pub recommendations: Vec<Recommendation>,
     /// Exclusion patterns that matched no obligation in scope.
     pub unmatched_exclusions: Vec<String>,
+    /// How many obligations each contract exclusion marks not applicable, in contract order.
+    pub exclusion_counts: Vec<usize>,
 }
 
 impl Coverage {
@@ -439,7 +452,7 @@ fn compare(
                 Some((p, _)) if demand.op.satisfied(&p.value, &demand.value) => Outcome::Pass,
                 Some(_) => Outcome::Miss,
             };
-            let subject = format!("{} {}", fw.name_short(), control.id);
+            let subject = format!("{} {}", fw.short_name, control.id);
             let want = format!("{} {} {}", demand.name, demand.op.symbol(), demand.value);
             let text = match (outcome, provided) {
                 (Outcome::NotStated, _) => format!(
@@ -474,20 +487,6 @@ fn compare(
             }
         })
         .collect()
-}
-
-impl Framework {
-    /// A short name for reasons: the id's publisher-and-name part.
-    pub fn name_short(&self) -> &str {
-        match self.id.as_str() {
-            "nist-csf-2.0" => "CSF 2.0",
-            "hipaa-security" => "HIPAA",
-            "pci-dss-4.0.1" => "PCI DSS",
-            "cmmc-2.0" => "CMMC",
-            "soc2-tsc-2017" => "SOC 2",
-            other => other,
-        }
-    }
 }
 
 /// Heap entry of the walk: status, hops, control id, push order.
@@ -630,17 +629,6 @@ fn reach(
     best
 }
 
-impl Crosswalk {
-    /// How a crosswalk is cited in explanations.
-    pub fn source_label(&self) -> String {
-        if self.is_judgement() {
-            format!("ctrlmap judgement `{}`, not an official mapping", self.id)
-        } else {
-            self.source.clone()
-        }
-    }
-}
-
 /// What a set of deliverables reaches: qualified control -> chains, best first.
 fn chains_for(
     catalog: &Catalog,
@@ -714,7 +702,7 @@ pub fn assess(catalog: &Catalog, graph: &Graph, contract: &Contract) -> Coverage
         })
         .collect();
 
-    let mut matched_exclusions: BTreeSet<usize> = BTreeSet::new();
+    let mut exclusion_counts: Vec<usize> = vec![0; contract.exclusions.len()];
     let mut frameworks = Vec::new();
     for scope in &contract.scope {
         let fw = &catalog.frameworks[&scope.framework];
@@ -734,17 +722,26 @@ pub fn assess(catalog: &Catalog, graph: &Graph, contract: &Contract) -> Coverage
             let via = chains.get(&q).cloned().unwrap_or_default();
             let mut status = best_status(Some(&via));
             let mut reasons = Vec::new();
-            let exclusion = contract.exclusions.iter().enumerate().find(|(_, e)| {
-                e.matches(&q) || ancestors(fw, c).any(|a| e.matches(&qualify(&fw.id, a)))
-            });
-            if let Some((i, e)) = exclusion {
-                matched_exclusions.insert(i);
+            let matching: Vec<usize> = contract
+                .exclusions
+                .iter()
+                .enumerate()
+                .filter(|(_, e)| {
+                    e.matches(&q) || ancestors(fw, c).any(|a| e.matches(&qualify(&fw.id, a)))
+                })
+                .map(|(i, _)| i)
+                .collect();
+            if !matching.is_empty() {
                 status = Status::NotApplicable;
-                reasons.push(format!(
-                    "excluded by the contract ({}): {}",
-                    e.origin.short(),
-                    e.justification
-                ));
+                for i in matching {
+                    exclusion_counts[i] += 1;
+                    let e = &contract.exclusions[i];
+                    reasons.push(format!(
+                        "excluded by the contract ({}): {}",
+                        e.origin.short(),
+                        e.justification
+                    ));
+                }
             } else {
                 match via.first() {
                     None => reasons.push("no deliverable in the contract reaches this obligation: it stays with the client".into()),
@@ -849,13 +846,14 @@ pub fn assess(catalog: &Catalog, graph: &Graph, contract: &Contract) -> Coverage
         .exclusions
         .iter()
         .enumerate()
-        .filter(|(i, _)| !matched_exclusions.contains(i))
+        .filter(|(i, _)| exclusion_counts[*i] == 0)
         .map(|(_, e)| e.pattern.clone())
         .collect();
     Coverage {
         frameworks,
         recommendations,
         unmatched_exclusions,
+        exclusion_counts,
     }
 }
 

@@ -110,6 +110,7 @@ codes! {
     InvalidSelector = "invalid-selector": "A scope selection names an unknown selector or an unknown option.",
     MissingRationale = "missing-rationale": "An edge of ctrlmap's own judgement has no rationale.",
     UnmatchedExclusion = "unmatched-exclusion": "An exclusion matches no obligation in scope.",
+    EmptyScope = "empty-scope": "A contract puts no framework in scope, so it has no obligations.",
     DuplicateEdge = "duplicate-edge": "The same edge appears twice.",
     ContradictoryEdge = "contradictory-edge": "One source gives two different set relations for one pair.",
     GroupEdge = "group-edge": "An edge points at a group node rather than an obligation.",
@@ -355,6 +356,8 @@ pub fn from_toml_error(file: &Arc<SourceFile>, err: &toml::de::Error) -> Diagnos
         Code::UnknownField
     } else if msg.starts_with("missing field") {
         Code::MissingField
+    } else if msg.starts_with("invalid type") || msg.starts_with("invalid value") {
+        Code::InvalidValue
     } else {
         Code::TomlSyntax
     };
@@ -379,8 +382,8 @@ pub fn from_toml_error(file: &Arc<SourceFile>, err: &toml::de::Error) -> Diagnos
         });
     }
     match err.span() {
-        Some(span) => d.at(file, span),
-        None => d.in_file(file.name.clone()),
+        Some(span) if !file.text.trim().is_empty() => d.at(file, span),
+        _ => d.in_file(file.name.clone()),
     }
 }
 

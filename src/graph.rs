@@ -59,8 +59,6 @@ pub struct Neighbour {
     pub crosswalk: String,
     /// Index of the edge in its crosswalk.
     pub index: usize,
-    /// True when the edge is stored `other -> this` and was read backwards.
-    pub reversed: bool,
 }
 
 /// The graph with lookups by id.
@@ -69,7 +67,6 @@ pub struct Graph {
     /// The petgraph graph.
     pub inner: DiGraph<Node, Edge>,
     controls: BTreeMap<String, NodeIndex>,
-    deliverables: BTreeMap<String, NodeIndex>,
     neighbours: BTreeMap<String, Vec<Neighbour>>,
 }
 
@@ -78,7 +75,6 @@ impl Graph {
     pub fn build(catalog: &Catalog) -> Graph {
         let mut inner = DiGraph::new();
         let mut controls = BTreeMap::new();
-        let mut deliverables = BTreeMap::new();
         for fw in catalog.frameworks.values() {
             for c in &fw.controls {
                 let q = crate::model::qualify(&fw.id, &c.id);
@@ -112,7 +108,6 @@ impl Graph {
         }
         for d in catalog.deliverables.values() {
             let ix = inner.add_node(Node::Deliverable(d.id.clone()));
-            deliverables.insert(d.id.clone(), ix);
             for i in &d.implements {
                 inner.add_edge(
                     ix,
@@ -127,7 +122,6 @@ impl Graph {
         let mut graph = Graph {
             inner,
             controls,
-            deliverables,
             neighbours: BTreeMap::new(),
         };
         let ids: Vec<String> = graph.controls.keys().cloned().collect();
@@ -143,11 +137,6 @@ impl Graph {
     /// Node of a control.
     pub fn control(&self, qualified: &str) -> Option<NodeIndex> {
         self.controls.get(qualified).copied()
-    }
-
-    /// Node of a catalog deliverable.
-    pub fn deliverable(&self, id: &str) -> Option<NodeIndex> {
-        self.deliverables.get(id).copied()
     }
 
     /// Crosswalk neighbours of a control, both directions, sorted.
@@ -185,7 +174,6 @@ impl Graph {
                         },
                         crosswalk: crosswalk.clone(),
                         index: *index,
-                        reversed: dir == Direction::Incoming,
                     });
                 }
             }

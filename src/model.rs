@@ -43,6 +43,8 @@ pub struct Framework {
     pub id: String,
     /// Full name.
     pub name: String,
+    /// Short name used in reasons (`PCI DSS`, `CSF 2.0`).
+    pub short_name: String,
     /// Version of the publication.
     pub version: String,
     /// Who publishes it.
@@ -274,6 +276,15 @@ impl Crosswalk {
     /// Is this crosswalk ctrlmap's own judgement rather than an official mapping?
     pub fn is_judgement(&self) -> bool {
         self.publisher.eq_ignore_ascii_case("ctrlmap")
+    }
+
+    /// How a crosswalk is cited in explanations.
+    pub fn source_label(&self) -> String {
+        if self.is_judgement() {
+            format!("ctrlmap judgement `{}`, not an official mapping", self.id)
+        } else {
+            self.source.clone()
+        }
     }
 }
 

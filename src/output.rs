@@ -2,9 +2,25 @@
 //! file without `--force`.
 
 use std::io::Write;
-use std::path::Path;
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 
 use crate::diag::{Code, Diagnostic};
+
+/// Directories and files this run reads (`--catalog`, `--templates`):
+/// outputs may never land in or on them.
+static PROTECTED: Mutex<Vec<PathBuf>> = Mutex::new(Vec::new());
+
+/// Register input directories or files that no output may overwrite.
+pub fn protect(paths: impl IntoIterator<Item = PathBuf>) {
+    let mut p = PROTECTED.lock().unwrap_or_else(|e| e.into_inner());
+    p.extend(paths.into_iter().filter_map(|x| x.canonicalize().ok()));
+}
+
+fn inside_protected(target: &Path) -> Option<PathBuf> {
+    let p = PROTECTED.lock().unwrap_or_else(|e| e.into_inner());
+    p.iter().find(|dir| target.starts_with(dir)).cloned()
+}
 
 /// Write `bytes` to `path` atomically (a temporary file in the same
 /// directory, then a rename).
@@ -29,6 +45,24 @@ pub fn write(path: &Path, bytes: &[u8], force: bool, inputs: &[&Path]) -> Result
             }
         }
     }
+    let resolved = match (path.parent(), path.file_name()) {
+        (Some(dir), Some(name)) => {
+            let dir = if dir.as_os_str().is_empty() {
+                Path::new(".")
+            } else {
+                dir
+            };
+            dir.canonicalize().ok().map(|d| d.join(name))
+        }
+        _ => None,
+    };
+    if let Some(input) = resolved.as_deref().and_then(inside_protected) {
+        return Err(Diagnostic::error(
+            Code::OutputIsInput,
+            format!("output path `{shown}` is inside the input `{}`", input.display()),
+        )
+        .help("ctrlmap never writes into a catalog or template directory it reads; choose another output path"));
+    }
     if path.exists() && !force {
         return Err(
             Diagnostic::error(Code::OutputExists, format!("`{shown}` exists"))
@@ -46,8 +80,10 @@ pub fn write(path: &Path, bytes: &[u8], force: bool, inputs: &[&Path]) -> Result
         )
         .help("create it first, or choose another output path"));
     }
-    let io =
-        |e: std::io::Error| Diagnostic::error(Code::Io, format!("cannot write `{shown}`: {e}"));
+    // Name the user's path, not the temporary file's.
+    let io = |e: std::io::Error| {
+        Diagnostic::error(Code::Io, format!("cannot write `{shown}`: {}", e.kind()))
+    };
     let mut tmp = tempfile::Builder::new()
         .prefix(".ctrlmap-")
         .tempfile_in(dir)

@@ -243,12 +243,17 @@ pub fn parse_duration(s: &str) -> Result<Value, String> {
         format!("`{s}` is not a duration: write a number and a unit, such as `365 days`")
     })?;
     let per: u64 = match unit.trim().to_ascii_lowercase().as_str() {
-        "m" | "min" | "mins" | "minute" | "minutes" => 1,
+        "min" | "mins" | "minute" | "minutes" => 1,
         "h" | "hr" | "hrs" | "hour" | "hours" => 60,
         "d" | "day" | "days" => 24 * 60,
         "w" | "week" | "weeks" => 7 * 24 * 60,
-        "month" | "months" => YEAR_MINUTES / 12,
+        "mo" | "month" | "months" => YEAR_MINUTES / 12,
         "y" | "year" | "years" => YEAR_MINUTES,
+        "m" => {
+            return Err(format!(
+                "`{s}` is ambiguous: write `min` for minutes or `mo` for months"
+            ))
+        }
         other => {
             return Err(format!(
             "`{s}` has an unknown unit `{other}`: use minutes, hours, days, weeks, months or years"
@@ -256,8 +261,9 @@ pub fn parse_duration(s: &str) -> Result<Value, String> {
         }
     };
     n.checked_mul(per)
+        .filter(|m| *m <= 1000 * YEAR_MINUTES)
         .map(Value::Duration)
-        .ok_or_else(|| format!("`{s}` is too long"))
+        .ok_or_else(|| format!("`{s}` is longer than 1000 years"))
 }
 
 /// Parse `"24x7"`, `"8x5"`, `"business hours"` (= 8x5).
@@ -369,6 +375,12 @@ mod tests {
         assert!(Value::parse(&toml::Value::Integer(3), Kind::Duration).is_err());
         assert!(parse_duration("ninety days").is_err());
         assert!(parse_duration("90 fortnights").is_err());
+        assert!(parse_duration("12m").unwrap_err().contains("ambiguous"));
+        assert_eq!(d("12mo"), d("12 months"));
+        assert_eq!(d("15min"), d("15 minutes"));
+        assert!(parse_duration("2000000000000000000 minutes").is_err());
+        assert!(parse_duration("1001 years").is_err());
+        assert_eq!(d("1000 years").to_string(), "1000 years");
     }
 
     #[test]

@@ -286,6 +286,18 @@ fn validate_framework(
     let h = r.framework;
     let fw_id = h.id.get_ref().clone();
     let mut errors = false;
+    if fw_id.is_empty()
+        || !fw_id
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '.' || c == '-')
+    {
+        diags.push(
+            Diagnostic::error(Code::InvalidValue, format!("`{fw_id}` is not a valid framework id"))
+                .at(file, h.id.span())
+                .help("use lower-case letters, digits, `.` and `-`, with the version, e.g. `nist-csf-2.0`"),
+        );
+        errors = true;
+    }
 
     let mut selectors = Vec::new();
     for s in h.selector {
@@ -572,6 +584,7 @@ fn validate_framework(
     }
     Some(Framework {
         deadlines,
+        short_name: h.short_name.unwrap_or_else(|| fw_id.clone()),
         id: fw_id,
         name: h.name,
         version: h.version,
@@ -869,7 +882,36 @@ pub(crate) fn validate_deliverable(
         let i = i.into_inner();
         let control = resolve_control(file, &i.control, frameworks)
             .map_err(|e| diags.push(e))
-            .ok();
+            .ok()
+            .filter(|q| {
+                let Some((fw, c)) = q.split_once(':').and_then(|(f, c)| Some((frameworks.get(f)?, c))) else {
+                    return false;
+                };
+                let Some(ctl) = fw.control(c) else { return false };
+                if fw.is_obligation(ctl) {
+                    return true;
+                }
+                let below: Vec<String> = fw
+                    .controls
+                    .iter()
+                    .filter(|x| fw.is_obligation(x) && x.parent.as_deref() == Some(c))
+                    .map(|x| format!("`{}:{}`", fw.id, x.id))
+                    .collect();
+                diags.push(
+                    Diagnostic::error(
+                        Code::GroupEdge,
+                        format!("`{q}` is a group node ({}), not an obligation: implementing it covers nothing", ctl.kind),
+                    )
+                    .at(file, i.control.span())
+                    .label("group node")
+                    .help(if below.is_empty() {
+                        "name the obligations the deliverable meets".to_string()
+                    } else {
+                        format!("name the obligations it meets, e.g. {}", below.iter().take(5).cloned().collect::<Vec<_>>().join(", "))
+                    }),
+                );
+                false
+            });
         let degree = Degree::parse(i.degree.get_ref());
         if degree.is_none() {
             diags.push(bad_word(file, "degree", &i.degree, Degree::WORDS));

@@ -30,6 +30,7 @@ pub(crate) struct FrameworkFile {
 pub(crate) struct FrameworkHeader {
     pub id: Spanned<String>,
     pub name: String,
+    pub short_name: Option<String>,
     pub version: String,
     pub publisher: String,
     pub published: String,

@@ -87,6 +87,8 @@ pub struct ExclusionInfo {
     pub control: String,
     /// Why.
     pub justification: String,
+    /// How many obligations in scope it marks not applicable.
+    pub excludes: usize,
 }
 
 /// A crosswalk cited by the report.
@@ -175,9 +177,11 @@ impl Report {
                 exclusions: contract
                     .exclusions
                     .iter()
-                    .map(|e| ExclusionInfo {
+                    .zip(&coverage.exclusion_counts)
+                    .map(|(e, n)| ExclusionInfo {
                         control: e.pattern.clone(),
                         justification: e.justification.clone(),
+                        excludes: *n,
                     })
                     .collect(),
             },

@@ -258,3 +258,142 @@ mod fuzz {
         }
     }
 }
+
+error_case!(
+    implements_a_group_node,
+    "group-edge",
+    ["report", "tests/fixtures/errors/group-edge/contract.toml"]
+);
+error_case!(
+    framework_id_with_bad_characters,
+    "invalid-value",
+    [
+        "report",
+        "--catalog",
+        "tests/fixtures/errors/bad-framework-id/catalog",
+        "tests/fixtures/errors/no-deliverables/contract.toml"
+    ]
+);
+
+#[test]
+fn every_matching_exclusion_is_counted_and_an_unmatched_one_warned() {
+    let (code, out, err) = run(&[
+        "report",
+        "tests/fixtures/errors/overlapping-exclusions/contract.toml",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let ex = v["contract"]["exclusions"].as_array().unwrap();
+    let counts: Vec<u64> = ex.iter().map(|e| e["excludes"].as_u64().unwrap()).collect();
+    assert_eq!(counts, [31, 1, 0], "GV has 31 subcategories");
+    assert!(
+        err.contains("warning[unmatched-exclusion]") && err.contains("nist-csf-2.0:XX*"),
+        "{err}"
+    );
+    assert!(!err.contains("GV.OC-01` matches no"), "{err}");
+    assert_eq!(v["frameworks"][0]["totals"]["not_applicable"], 31);
+}
+
+#[test]
+fn a_contract_without_scope_is_warned() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("c.toml");
+    std::fs::write(
+        &p,
+        "[contract]\nname = \"a\"\nprovider = \"b\"\nclient = \"c\"\n",
+    )
+    .unwrap();
+    let (code, _, err) = run(&["report", p.to_str().unwrap()]);
+    assert_eq!(code, 0);
+    assert!(err.contains("warning[empty-scope]"), "{err}");
+    std::fs::write(&p, "").unwrap();
+    let (code, _, err) = run(&["report", p.to_str().unwrap()]);
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("error[missing-field]: missing field `contract`"),
+        "{err}"
+    );
+    std::fs::write(
+        &p,
+        "[contract]\nname = 3\nprovider = \"b\"\nclient = \"c\"\n",
+    )
+    .unwrap();
+    let (code, _, err) = run(&["report", p.to_str().unwrap()]);
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("error[invalid-value]") && err.contains(":2:8"),
+        "{err}"
+    );
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn a_full_disk_on_stdout_is_an_error_but_a_closed_pipe_is_not() {
+    use std::process::{Command, Stdio};
+    let full = std::fs::OpenOptions::new()
+        .write(true)
+        .open("/dev/full")
+        .unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_ctrlmap"))
+        .args(["report", "examples/basic-clinic.toml", "--format", "json"])
+        .current_dir(crate::support::root())
+        .stdout(Stdio::from(full))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("cannot write to standard output"));
+
+    let mut child = Command::new(env!("CARGO_BIN_EXE_ctrlmap"))
+        .args([
+            "report",
+            "examples/enterprise-hospital.toml",
+            "--format",
+            "json",
+        ])
+        .current_dir(crate::support::root())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take()); // the reader goes away at once
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        out.stderr.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+#[test]
+fn outputs_never_land_in_a_catalog_or_template_directory() {
+    let dir = tempfile::tempdir().unwrap();
+    let cat = dir.path().join("catalog");
+    std::fs::create_dir(&cat).unwrap();
+    std::fs::copy(
+        crate::support::root().join("tests/fixtures/errors/dangling-crosswalk/catalog/mini.toml"),
+        cat.join("mini.toml"),
+    )
+    .unwrap();
+    let target = cat.join("mini.toml");
+    let before = std::fs::read_to_string(&target).unwrap();
+    let (code, _, err) = run(&[
+        "--catalog",
+        cat.to_str().unwrap(),
+        "report",
+        &format!("{F}/no-deliverables/contract.toml"),
+        "--out",
+        target.to_str().unwrap(),
+        "--force",
+    ]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("error[output-is-input]"), "{err}");
+    assert_eq!(std::fs::read_to_string(&target).unwrap(), before);
+}
