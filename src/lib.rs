@@ -15,11 +15,13 @@ pub mod catalog;
 pub mod cli;
 pub mod contract;
 pub mod coverage;
+pub mod date;
 pub mod diag;
 pub mod graph;
 pub mod model;
 pub mod output;
 pub mod param;
+pub mod profile;
 pub mod report;
 
 use std::path::{Path, PathBuf};

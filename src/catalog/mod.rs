@@ -254,7 +254,7 @@ fn origin(file: &Arc<SourceFile>, span: std::ops::Range<usize>) -> Origin {
     }
 }
 
-fn bad_word(
+pub(crate) fn bad_word(
     file: &Arc<SourceFile>,
     what: &str,
     value: &Spanned<String>,
