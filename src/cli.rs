@@ -68,6 +68,17 @@ pub enum Format {
     Md,
 }
 
+/// Provider assessment formats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum AssessFormat {
+    /// Provider type, tier dimensions, checklist and flags as text.
+    Table,
+    /// The assessment model as JSON.
+    Json,
+    /// The assessment document (Markdown, from `templates/assess.md.j2`).
+    Md,
+}
+
 /// Subcommands.
 #[derive(Debug, Subcommand)]
 pub enum Command {
@@ -78,6 +89,29 @@ pub enum Command {
         /// Output format.
         #[arg(long, value_enum, default_value_t = Format::Table)]
         format: Format,
+        /// Write to this file instead of stdout (atomically).
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
+        /// Replace FILE if it exists.
+        #[arg(long)]
+        force: bool,
+        /// Directory whose templates take precedence over the shipped ones.
+        #[arg(long, value_name = "DIR")]
+        templates: Option<PathBuf>,
+        /// Date the provider assessment judges report ages at (YYYY-MM-DD); default today.
+        #[arg(long, value_name = "DATE")]
+        as_of: Option<String>,
+    },
+    /// Assess the provider: due-diligence checklist, service tier, provider type and flags.
+    Assess {
+        /// The contract TOML.
+        contract: PathBuf,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = AssessFormat::Table)]
+        format: AssessFormat,
+        /// Date report ages are judged at (YYYY-MM-DD); default today.
+        #[arg(long, value_name = "DATE")]
+        as_of: Option<String>,
         /// Write to this file instead of stdout (atomically).
         #[arg(long, value_name = "FILE")]
         out: Option<PathBuf>,
@@ -185,14 +219,36 @@ fn dispatch(cli: Cli) -> Result<(Exit, Diagnostics), Diagnostics> {
             out,
             force,
             templates,
+            as_of,
         } => {
-            let (report, w) = engine.report(&contract)?;
+            let as_of = as_of_date(as_of.as_deref())?;
+            let (report, w) = engine.report_as_of(&contract, Some(as_of))?;
             warnings.extend(w);
             let text = match format {
                 Format::Table => report.to_table(),
                 Format::Json => report.to_json(),
                 Format::Md => Templates::new(templates.as_deref())
                     .and_then(|t| t.render("gap.md.j2", &report))
+                    .map_err(one)?,
+            };
+            deliver(&text, out.as_deref(), force, &[&contract])?;
+        }
+        Command::Assess {
+            contract,
+            format,
+            as_of,
+            out,
+            force,
+            templates,
+        } => {
+            let as_of = as_of_date(as_of.as_deref())?;
+            let (report, w) = engine.provider_assessment(&contract, Some(as_of))?;
+            warnings.extend(w);
+            let text = match format {
+                AssessFormat::Table => report.to_table(),
+                AssessFormat::Json => report.to_json(),
+                AssessFormat::Md => Templates::new(templates.as_deref())
+                    .and_then(|t| t.render_with("assess.md.j2", &report))
                     .map_err(one)?,
             };
             deliver(&text, out.as_deref(), force, &[&contract])?;
@@ -207,6 +263,17 @@ fn dispatch(cli: Cli) -> Result<(Exit, Diagnostics), Diagnostics> {
         Command::Validate | Command::Codes { .. } => unreachable!("handled above"),
     }
     Ok((Exit::Ok, warnings))
+}
+
+/// `--as-of DATE`, or today (UTC) when not given.
+fn as_of_date(arg: Option<&str>) -> Result<crate::date::Date, Diagnostics> {
+    match arg {
+        None => Ok(crate::date::Date::today()),
+        Some(s) => crate::date::Date::parse(s).map_err(|e| {
+            one(Diagnostic::error(Code::Usage, format!("--as-of: {e}"))
+                .help("give the assessment date as YYYY-MM-DD, e.g. `--as-of 2026-12-01`"))
+        }),
+    }
 }
 
 fn deliver(

@@ -97,7 +97,7 @@ codes! {
     TomlSyntax = "toml-syntax": "The file is not valid TOML, or a value has the wrong type.",
     UnknownField = "unknown-field": "A table has a key that the format does not define (often a typo).",
     MissingField = "missing-field": "A required key is missing.",
-    UnknownFileKind = "unknown-file-kind": "A catalog file has none of the top-level tables [framework], [crosswalk] or [catalog].",
+    UnknownFileKind = "unknown-file-kind": "A catalog file has none of the top-level tables [framework], [crosswalk], [catalog] or [checklist].",
     DuplicateId = "duplicate-id": "Two entries share one id (control, framework, crosswalk or deliverable).",
     DanglingParent = "dangling-parent": "A control names a parent that does not exist in its framework.",
     HierarchyCycle = "hierarchy-cycle": "Following parents from a control leads back to it.",
@@ -119,6 +119,7 @@ codes! {
     OutputIsInput = "output-is-input": "The output path is one of the inputs; ctrlmap never overwrites an input.",
     Template = "template": "A template cannot be loaded or rendered.",
     Usage = "usage": "The command line is not valid.",
+    UnsupportedTier = "unsupported-tier": "A contract declares a service tier that its terms do not support.",
 }
 
 impl fmt::Display for Code {

@@ -117,12 +117,22 @@ impl Templates {
 
     /// Render a template (short or file name) with the report as context.
     pub fn render(&self, name: &str, report: &Report) -> Result<String, Diagnostic> {
+        self.render_with(name, report)
+    }
+
+    /// Render a template with any serializable model as context (the
+    /// provider assessment renders its own model).
+    pub fn render_with<S: serde::Serialize>(
+        &self,
+        name: &str,
+        context: &S,
+    ) -> Result<String, Diagnostic> {
         let file = resolve_name(name);
         let tmpl = self
             .env
             .get_template(&file)
             .map_err(|e| self.diagnostic(&file, &e))?;
-        tmpl.render(Value::from_serialize(report))
+        tmpl.render(Value::from_serialize(context))
             .map_err(|e| self.diagnostic(&file, &e))
     }
 
