@@ -1011,18 +1011,25 @@ impl Ctx<'_> {
                     return decided(r, path, s);
                 };
                 let limit = date.add_months(*months);
-                let r = if date > as_of {
-                    result(
-                        item,
+                let (outcome, reason) = if date > as_of {
+                    (
                         Outcome::Missing,
                         format!("dated {date}, after the assessment date {as_of}; check the date"),
                     )
                 } else if as_of <= limit {
-                    result(item, Outcome::Met, format!("dated {date}: within {months} months of {as_of} (current until {limit})"))
+                    (
+                        Outcome::Met,
+                        format!("dated {date}: within {months} months of {as_of} (current until {limit})"),
+                    )
                 } else {
-                    result(item, Outcome::Missing, format!("dated {date}: more than {months} months before {as_of} (it was current until {limit})"))
+                    (
+                        Outcome::Missing,
+                        format!(
+                            "dated {date}: more than {months} months before {as_of} (it was current until {limit})"
+                        ),
+                    )
                 };
-                decided(r, path, s)
+                decided(result(item, outcome, reason), path, s)
             }
             Rule::CoversScope => {
                 let in_scope: Vec<&str> = self
@@ -1197,19 +1204,25 @@ impl Ctx<'_> {
                 };
                 let param = path.rsplit('.').next().unwrap_or(path);
                 let all = deadlines(self.catalog, self.checklist, self.contract, param);
-                let r = match all.first() {
-                    None => result(item, Outcome::Met, format!("stated ({given}); no framework in scope sets a deadline to compare with")),
-                    Some(d) if Op::AtMost.satisfied(given, &d.time) => result(
-                        item,
+                let (outcome, reason) = match all.first() {
+                    None => (
                         Outcome::Met,
-                        format!("{given} <= {}, the tightest deadline in scope ({}): {} [{}]", d.time, d.framework, d.what, d.source),
+                        format!("stated ({given}); no framework in scope sets a deadline to compare with"),
                     ),
-                    Some(d) => result(
-                        item,
-                        Outcome::Missing,
-                        format!("{given} is longer than {}, the tightest deadline in scope ({}): {} [{}]", d.time, d.framework, d.what, d.source),
-                    ),
+                    Some(d) => {
+                        let (outcome, cmp) = if Op::AtMost.satisfied(given, &d.time) {
+                            (Outcome::Met, "<=")
+                        } else {
+                            (Outcome::Missing, "is longer than")
+                        };
+                        let reason = format!(
+                            "{given} {cmp} {}, the tightest deadline in scope ({}): {} [{}]",
+                            d.time, d.framework, d.what, d.source
+                        );
+                        (outcome, reason)
+                    }
                 };
+                let r = result(item, outcome, reason);
                 decided(r, path, s)
             }
         }
