@@ -898,6 +898,30 @@ fn a_bad_assessment_date_is_a_usage_error() {
     assert!(err.contains("YYYY-MM-DD"), "{err}");
 }
 
+#[test]
+fn every_profile_field_and_flag_is_documented() {
+    let doc = std::fs::read_to_string(root().join("docs/data-format.md")).unwrap();
+    for f in ctrlmap::profile::FIELDS {
+        assert!(
+            doc.contains(&format!("`{}`", f.path)),
+            "{} is not documented",
+            f.path
+        );
+    }
+    for id in ctrlmap::assess::flags::FLAG_IDS {
+        assert!(
+            doc.contains(&format!("`{id}`")),
+            "flag {id} is not documented"
+        );
+    }
+    for rule in ctrlmap::assess::checklist::Rule::WORDS {
+        assert!(
+            doc.contains(&format!("| `{rule}` |")),
+            "rule {rule} is not documented"
+        );
+    }
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(64))]
     /// Mutated contracts either fail to load or assess without panicking.
