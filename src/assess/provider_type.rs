@@ -324,19 +324,19 @@ fn consequences(kind: ProviderType, s: &Signals) -> Vec<String> {
         ],
         ProviderType::Mdr => {
             let mut v = vec![
-                "Detection and hands-on response only: the provider neither manages the client's security tools nor produces compliance reporting.".to_string(),
+                "The service finds and contains threats and stops there: it does not run the client's security tools or write compliance reports.".to_string(),
             ];
             if !s.frameworks.is_empty() {
                 v.push(format!(
-                    "With {fws} in scope, compliance documentation stays with the client: an MDR engagement does not replace a full-service MSSP."
+                    "With {fws} in scope, the evidence auditors expect still has to come from somewhere: this engagement does not replace a full-service MSSP."
                 ));
             }
             v
         }
         ProviderType::CoManagedSiem => vec![
-            "The client pays the SIEM's licensing and upkeep and keeps custody of its data.".into(),
+            "Licences, upkeep and the stored logs stay on the client's side.".into(),
             "The contract should say who maintains parsers and detection rules on the client's SIEM.".into(),
-            "Changing provider is easier: the SIEM and its history stay with the client.".into(),
+            "Changing provider is easier: the SIEM and its history do not leave with the provider.".into(),
         ],
         ProviderType::Reseller => vec![
             "Not an MSSP engagement: without a staffed SOC, documented escalation and SLAs nothing guarantees that alerts are watched or answered.".into(),

@@ -186,7 +186,7 @@ fn soc_coverage(c: &Contract) -> DimensionResult {
             ID,
             T,
             Some(Tier::Basic),
-            format!("{w}: business-hours coverage"),
+            format!("{w}: monitoring during business hours only"),
             at,
         );
     }
@@ -195,10 +195,16 @@ fn soc_coverage(c: &Contract) -> DimensionResult {
             ID,
             T,
             Some(Tier::Enterprise),
-            "24x7, SOC dedicated to the client",
+            "24x7, SOC staffed for this client alone",
             at,
         ),
-        Some(_) => dim(ID, T, Some(Tier::MidMarket), "24x7 on a shared SOC", at),
+        Some(_) => dim(
+            ID,
+            T,
+            Some(Tier::MidMarket),
+            "24x7 on a SOC shared with other clients",
+            at,
+        ),
         None => dim(
             ID,
             T,
@@ -214,19 +220,19 @@ fn siem_ownership(c: &Contract) -> DimensionResult {
     const T: &str = "SIEM ownership";
     let at = at_of(c, "provider.siem_ownership");
     match c.profile.text("provider.siem_ownership") {
-        Some("client") => dim(ID, T, Some(Tier::Basic), "client-owned SIEM", at),
+        Some("client") => dim(ID, T, Some(Tier::Basic), "the client owns the SIEM", at),
         Some("provider-shared") => dim(
             ID,
             T,
             Some(Tier::MidMarket),
-            "provider-hosted shared SIEM",
+            "hosted by the provider on a multi-tenant platform",
             at,
         ),
         Some("provider-dedicated") => dim(
             ID,
             T,
             Some(Tier::Enterprise),
-            "provider-hosted SIEM, segregated instance for the client",
+            "hosted by the provider in an instance kept apart for this client",
             at,
         ),
         _ => dim(ID, T, None, "SIEM ownership not stated", at),
@@ -264,7 +270,7 @@ fn threat_intel(c: &Contract) -> DimensionResult {
             ID,
             T,
             Some(Tier::Enterprise),
-            format!("{count} sources, sector-specific and proprietary ({list})"),
+            format!("{count} sources incl. sector sharing and own research ({list})"),
             at,
         )
     } else if has("isac") && kinds.len() >= 2 {
@@ -295,7 +301,7 @@ fn incident_response(c: &Contract) -> DimensionResult {
             T,
             Some(Tier::Enterprise),
             format!(
-                "active containment and hands-on response (`{}`)",
+                "the provider contains threats itself (`{}`)",
                 cd.deliverable.id
             ),
             vec![cd.origin.short()],
@@ -309,7 +315,10 @@ fn incident_response(c: &Contract) -> DimensionResult {
             ID,
             T,
             Some(Tier::MidMarket),
-            format!("guided response with playbooks (`{}`)", cd.deliverable.id),
+            format!(
+                "the provider guides the client's response (`{}`)",
+                cd.deliverable.id
+            ),
             vec![cd.origin.short()],
         );
     }
@@ -318,7 +327,7 @@ fn incident_response(c: &Contract) -> DimensionResult {
             ID,
             T,
             Some(Tier::Basic),
-            "alert notification only (`alert-triage-escalation`)",
+            "the provider only raises alerts (`alert-triage-escalation`)",
             vec![cd.origin.short()],
         ),
         None => dim(
@@ -338,17 +347,17 @@ fn compliance_reporting(c: &Contract) -> DimensionResult {
         (
             &["audit-evidence-package"][..],
             Tier::Enterprise,
-            "audit-ready evidence packages",
+            "evidence packaged for auditors",
         ),
         (
             &["framework-mapped-reporting"][..],
             Tier::MidMarket,
-            "framework-mapped reports",
+            "reports mapped to the client's frameworks",
         ),
         (
             &["compliance-report-monthly"][..],
             Tier::Basic,
-            "basic log and service reporting",
+            "service and log reports only",
         ),
     ] {
         if let Some(cd) = find(c, ids) {
@@ -395,7 +404,7 @@ fn vulnerability(c: &Contract) -> DimensionResult {
                 T,
                 Some(Tier::Enterprise),
                 format!(
-                    "scans every {} with prioritised remediation tracking",
+                    "scans every {} and tracks fixes by priority",
                     Value::Duration(m)
                 ),
                 vec![scan.origin.short(), t.origin.short()],
@@ -410,7 +419,7 @@ fn vulnerability(c: &Contract) -> DimensionResult {
             ID,
             T,
             Some(Tier::MidMarket),
-            format!("periodic scan reports (`{}`{every})", cd.deliverable.id),
+            format!("scans at intervals (`{}`{every})", cd.deliverable.id),
             vec![cd.origin.short()],
         );
     }
@@ -438,7 +447,7 @@ fn mdr_integration(c: &Contract) -> DimensionResult {
             ID,
             T,
             Some(Tier::Enterprise),
-            "native: managed detection and response is contracted (`mdr-containment`)",
+            "contracted: the provider detects and contains (`mdr-containment`)",
             vec![cd.origin.short()],
         );
     }
@@ -448,7 +457,7 @@ fn mdr_integration(c: &Contract) -> DimensionResult {
             ID,
             T,
             Some(Tier::MidMarket),
-            format!("offered ({o}) but not part of this contract"),
+            format!("offered ({o}) but not bought here"),
             at,
         ),
         _ => dim(ID, T, Some(Tier::Basic), "not included", at),
@@ -483,7 +492,7 @@ fn cloud(c: &Contract) -> DimensionResult {
             ID,
             T,
             Some(Tier::Basic),
-            "limited: no cloud monitoring deliverable",
+            "no cloud monitoring deliverable",
             at,
         );
     };
@@ -505,7 +514,7 @@ fn cloud(c: &Contract) -> DimensionResult {
             ID,
             T,
             Some(Tier::Enterprise),
-            format!("multi-cloud, SaaS and OT ({})", covered.join(", ")),
+            format!("several clouds plus SaaS and OT ({})", covered.join(", ")),
             at,
         )
     } else {
@@ -514,7 +523,7 @@ fn cloud(c: &Contract) -> DimensionResult {
             T,
             Some(Tier::MidMarket),
             format!(
-                "major IaaS platforms (`{}`: {})",
+                "IaaS monitoring (`{}`: {})",
                 cd.deliverable.id,
                 covered.join(", ")
             ),
@@ -543,7 +552,7 @@ fn slas(c: &Contract) -> DimensionResult {
             ID,
             T,
             Some(Tier::Basic),
-            format!("response-time SLAs absent or vague ({have})"),
+            format!("no binding response times ({have})"),
             at,
         );
     };
@@ -556,7 +565,7 @@ fn slas(c: &Contract) -> DimensionResult {
             ID,
             T,
             Some(Tier::Enterprise),
-            "MTTD/MTTR with penalties and documented performance history",
+            "MTTD and MTTR with penalties and a record of past results",
             at,
         )
     } else {
@@ -569,7 +578,7 @@ fn slas(c: &Contract) -> DimensionResult {
             ID,
             T,
             Some(Tier::MidMarket),
-            format!("MTTD/MTTR defined ({lacking})"),
+            format!("MTTD and MTTR set ({lacking})"),
             at,
         )
     }

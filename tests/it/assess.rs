@@ -588,7 +588,7 @@ fn each_provider_type() {
     assert!(t.reasons[0].contains("no staffed SOC"));
 
     let co = fixture("type-co-managed");
-    assert!(co.assessment.provider_type.consequences[0].contains("licensing"));
+    assert!(co.assessment.provider_type.consequences[0].contains("Licences"));
 
     // Containment with tool management and compliance reporting is an MSSP.
     let e = example("enterprise-hospital");
@@ -662,7 +662,7 @@ fn misconceptions_in_the_contract_are_flagged() {
     // Patching is mentioned; the other three areas are not.
     assert!(
         f[2].message
-            .contains("access management, vendor risk oversight, regulatory communication"),
+            .contains("access and identity decisions, oversight of suppliers and third parties, contact with regulators"),
         "{}",
         f[2].message
     );
