@@ -68,6 +68,17 @@ pub enum Format {
     Md,
 }
 
+/// Provider assessment formats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum AssessFormat {
+    /// Provider type, tier dimensions, checklist and flags as text.
+    Table,
+    /// The assessment model as JSON.
+    Json,
+    /// The assessment document (Markdown, from `templates/assess.md.j2`).
+    Md,
+}
+
 /// Subcommands.
 #[derive(Debug, Subcommand)]
 pub enum Command {
@@ -78,6 +89,29 @@ pub enum Command {
         /// Output format.
         #[arg(long, value_enum, default_value_t = Format::Table)]
         format: Format,
+        /// Write to this file instead of stdout (atomically).
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
+        /// Replace FILE if it exists.
+        #[arg(long)]
+        force: bool,
+        /// Directory whose templates take precedence over the shipped ones.
+        #[arg(long, value_name = "DIR")]
+        templates: Option<PathBuf>,
+        /// Date the provider assessment judges report ages at (YYYY-MM-DD); default today.
+        #[arg(long, value_name = "DATE")]
+        as_of: Option<String>,
+    },
+    /// Assess the provider: due-diligence checklist, service tier, provider type and flags.
+    Assess {
+        /// The contract TOML.
+        contract: PathBuf,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = AssessFormat::Table)]
+        format: AssessFormat,
+        /// Date report ages are judged at (YYYY-MM-DD); default today.
+        #[arg(long, value_name = "DATE")]
+        as_of: Option<String>,
         /// Write to this file instead of stdout (atomically).
         #[arg(long, value_name = "FILE")]
         out: Option<PathBuf>,
@@ -276,8 +310,10 @@ fn dispatch(cli: Cli) -> Result<(Exit, Diagnostics), Diagnostics> {
             out,
             force,
             templates,
+            as_of,
         } => {
-            let (report, w) = engine.report(&contract)?;
+            let as_of = as_of_date(as_of.as_deref())?;
+            let (report, w) = engine.report_as_of(&contract, Some(as_of))?;
             warnings.extend(w);
             let text = match format {
                 Format::Table => report.to_table(),
@@ -305,6 +341,35 @@ fn dispatch(cli: Cli) -> Result<(Exit, Diagnostics), Diagnostics> {
             inputs.extend(source.as_deref());
             deliver(&text, out.as_deref(), force, &inputs)?;
         }
+        Command::Assess {
+            contract,
+            format,
+            as_of,
+            out,
+            force,
+            templates,
+        } => {
+            let as_of = as_of_date(as_of.as_deref())?;
+            let text = match format {
+                AssessFormat::Md => {
+                    // The document renders the one report model, like every template.
+                    let (report, w) = engine.report_as_of(&contract, Some(as_of))?;
+                    warnings.extend(w);
+                    Templates::new(templates.as_deref())
+                        .and_then(|t| t.render("assess.md.j2", &report))
+                        .map_err(one)?
+                }
+                format => {
+                    let (report, w) = engine.provider_assessment(&contract, Some(as_of))?;
+                    warnings.extend(w);
+                    match format {
+                        AssessFormat::Json => report.to_json(),
+                        _ => report.to_table(),
+                    }
+                }
+            };
+            deliver(&text, out.as_deref(), force, &[&contract])?;
+        }
         Command::Explain { contract, control } => {
             let (c, coverage, w) = engine.assess(&contract)?;
             warnings.extend(w);
@@ -320,6 +385,17 @@ fn dispatch(cli: Cli) -> Result<(Exit, Diagnostics), Diagnostics> {
         | Command::Diff(_) => unreachable!("handled above"),
     }
     Ok((Exit::Ok, warnings))
+}
+
+/// `--as-of DATE`, or today (UTC) when not given.
+fn as_of_date(arg: Option<&str>) -> Result<crate::date::Date, Diagnostics> {
+    match arg {
+        None => Ok(crate::date::Date::today()),
+        Some(s) => crate::date::Date::parse(s).map_err(|e| {
+            one(Diagnostic::error(Code::Usage, format!("--as-of: {e}"))
+                .help("give the assessment date as YYYY-MM-DD, e.g. `--as-of 2026-12-01`"))
+        }),
+    }
 }
 
 /// Print `text`, or write it atomically to `out`.

@@ -27,6 +27,8 @@ struct ContractFile {
     sla: BTreeMap<Spanned<String>, Spanned<toml::Value>>,
     #[serde(default)]
     exclusion: Vec<Spanned<RawExclusion>>,
+    provider: Option<crate::profile::RawProvider>,
+    terms: Option<crate::profile::RawTerms>,
 }
 
 #[derive(Deserialize)]
@@ -37,7 +39,8 @@ struct Header {
     client: String,
     effective: Option<String>,
     expires: Option<String>,
-    notes: Option<String>,
+    notes: Option<Spanned<String>>,
+    client_employees: Option<Spanned<i64>>,
 }
 
 #[derive(Deserialize)]
@@ -98,6 +101,9 @@ pub struct Contract {
     pub sla: Sla,
     /// Obligations declared not applicable.
     pub exclusions: Vec<Exclusion>,
+    /// The provider profile and contract terms (`[provider]`, `[terms]`,
+    /// `client_employees`) that the provider assessment reads.
+    pub profile: crate::profile::Profile,
 }
 
 /// One framework in scope.
@@ -185,6 +191,8 @@ pub struct Sla {
     pub mttd: BTreeMap<String, Provided>,
     /// Mean time to respond, by severity.
     pub mttr: BTreeMap<String, Provided>,
+    /// Time to escalate to the client, by severity.
+    pub escalation: BTreeMap<String, Provided>,
 }
 
 /// An obligation (or pattern of them) the contract declares not applicable.
@@ -471,11 +479,11 @@ pub fn parse(
     let mut plain = BTreeMap::new();
     for (k, v) in raw.sla {
         match k.get_ref().as_str() {
-            "mttd" | "mttr" => {
-                let target = if k.get_ref() == "mttd" {
-                    &mut sla.mttd
-                } else {
-                    &mut sla.mttr
+            "mttd" | "mttr" | "escalation" => {
+                let target = match k.get_ref().as_str() {
+                    "mttd" => &mut sla.mttd,
+                    "mttr" => &mut sla.mttr,
+                    _ => &mut sla.escalation,
                 };
                 let Some(table) = v.get_ref().as_table() else {
                     diags.push(
@@ -565,11 +573,21 @@ pub fn parse(
         });
     }
 
+    let h = raw.contract;
+    let profile = crate::profile::validate(
+        &file,
+        frameworks,
+        h.client_employees,
+        h.notes.clone(),
+        raw.provider,
+        raw.terms,
+        &mut diags,
+    );
+
     diags.sort();
     if diags.has_errors() {
         return Err(diags);
     }
-    let h = raw.contract;
     Ok((
         Contract {
             file,
@@ -578,11 +596,12 @@ pub fn parse(
             client: h.client,
             effective: h.effective,
             expires: h.expires,
-            notes: h.notes,
+            notes: h.notes.map(Spanned::into_inner),
             scope,
             deliverables,
             sla,
             exclusions,
+            profile,
         },
         diags,
     ))

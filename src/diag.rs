@@ -97,7 +97,7 @@ codes! {
     TomlSyntax = "toml-syntax": "The file is not valid TOML, or a value has the wrong type.",
     UnknownField = "unknown-field": "A table has a key that the format does not define (often a typo).",
     MissingField = "missing-field": "A required key is missing.",
-    UnknownFileKind = "unknown-file-kind": "A catalog file has none of the top-level tables [framework], [crosswalk] or [catalog].",
+    UnknownFileKind = "unknown-file-kind": "A catalog file has none of the top-level tables [framework], [crosswalk], [catalog] or [checklist].",
     DuplicateId = "duplicate-id": "Two entries share one id (control, framework, crosswalk or deliverable).",
     DanglingParent = "dangling-parent": "A control names a parent that does not exist in its framework.",
     HierarchyCycle = "hierarchy-cycle": "Following parents from a control leads back to it.",
@@ -123,6 +123,7 @@ codes! {
     SnapshotMissing = "snapshot-missing": "The snapshot file given to `check --snapshot` does not exist; create it with `ctrlmap snapshot CONTRACT --out FILE`.",
     SnapshotSyntax = "snapshot-syntax": "A snapshot file cannot be read: not a snapshot, an unsupported format, a malformed line, an unknown status or a merge conflict marker.",
     UnknownPolicyRule = "unknown-policy-rule": "A policy file has a key that is not a rule (often a typo).",
+    UnsupportedTier = "unsupported-tier": "A contract declares a service tier that its terms do not support.",
 }
 
 impl fmt::Display for Code {

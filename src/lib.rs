@@ -11,16 +11,19 @@
 // a hot path; boxing them everywhere would only add noise.
 #![allow(clippy::result_large_err)]
 
+pub mod assess;
 pub mod catalog;
 pub mod ci;
 pub mod cli;
 pub mod contract;
 pub mod coverage;
+pub mod date;
 pub mod diag;
 pub mod graph;
 pub mod model;
 pub mod output;
 pub mod param;
+pub mod profile;
 pub mod quality;
 pub mod report;
 
@@ -73,12 +76,33 @@ impl Engine {
         Ok((contract, coverage, warnings))
     }
 
-    /// Read a contract and build its report model.
+    /// Read a contract and build its report model, without an assessment
+    /// date (date-dependent checklist items are `not_stated`).
     pub fn report(&self, path: &Path) -> Result<(report::Report, Diagnostics), Diagnostics> {
-        let (contract, coverage, warnings) = self.assess(path)?;
-        Ok((
-            report::Report::new(&self.catalog, &contract, coverage),
-            warnings,
-        ))
+        self.report_as_of(path, None)
+    }
+
+    /// Read a contract and build its report model, judging dates at `as_of`.
+    pub fn report_as_of(
+        &self,
+        path: &Path,
+        as_of: Option<date::Date>,
+    ) -> Result<(report::Report, Diagnostics), Diagnostics> {
+        let (contract, coverage, mut warnings) = self.assess(path)?;
+        let report = report::Report::new_as_of(&self.catalog, &contract, coverage, as_of);
+        warnings.extend(assess::warnings(&contract, &report.assessment));
+        Ok((report, warnings))
+    }
+
+    /// Read a contract and assess the provider: checklist, tier, type, flags.
+    pub fn provider_assessment(
+        &self,
+        path: &Path,
+        as_of: Option<date::Date>,
+    ) -> Result<(assess::AssessReport, Diagnostics), Diagnostics> {
+        let (contract, mut warnings) = contract::load(path, &self.catalog)?;
+        let report = assess::AssessReport::new(&self.catalog, &contract, as_of);
+        warnings.extend(assess::warnings(&contract, &report.assessment));
+        Ok((report, warnings))
     }
 }

@@ -451,6 +451,8 @@ pub struct Catalog {
     pub deliverables: BTreeMap<String, Deliverable>,
     /// Header of the deliverable catalog.
     pub deliverable_catalog: Option<DeliverableCatalogInfo>,
+    /// The provider due-diligence checklist (`[checklist]` file).
+    pub checklist: Option<crate::assess::Checklist>,
 }
 
 impl Catalog {

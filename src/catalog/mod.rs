@@ -1,4 +1,5 @@
-//! Loading catalog data: frameworks, crosswalks and the deliverable catalog.
+//! Loading catalog data: frameworks, crosswalks, the deliverable catalog and
+//! the provider due-diligence checklist.
 //!
 //! The shipped catalogs are compiled into the binary (`frameworks/` via
 //! `include_dir`). `--catalog DIR` adds files, and a file there with the same
@@ -130,6 +131,7 @@ pub fn load_files(
     let mut frameworks_raw = Vec::new();
     let mut crosswalks_raw = Vec::new();
     let mut deliverables_raw = Vec::new();
+    let mut checklists_raw = Vec::new();
 
     for file in files {
         let sniff: raw::Sniff = match toml::from_str(&file.text) {
@@ -143,27 +145,32 @@ pub fn load_files(
             sniff.framework.is_some(),
             sniff.crosswalk.is_some(),
             sniff.catalog.is_some(),
+            sniff.checklist.is_some(),
         ];
         match kinds {
-            [true, false, false] => match toml::from_str::<raw::FrameworkFile>(&file.text) {
+            [true, false, false, false] => match toml::from_str::<raw::FrameworkFile>(&file.text) {
                 Ok(r) => frameworks_raw.push((file, r)),
                 Err(e) => diags.push(from_toml_error(&file, &e)),
             },
-            [false, true, false] => match toml::from_str::<raw::CrosswalkFile>(&file.text) {
+            [false, true, false, false] => match toml::from_str::<raw::CrosswalkFile>(&file.text) {
                 Ok(r) => crosswalks_raw.push((file, r)),
                 Err(e) => diags.push(from_toml_error(&file, &e)),
             },
-            [false, false, true] => match toml::from_str::<raw::DeliverableFile>(&file.text) {
+            [false, false, true, false] => match toml::from_str::<raw::DeliverableFile>(&file.text) {
                 Ok(r) => deliverables_raw.push((file, r)),
                 Err(e) => diags.push(from_toml_error(&file, &e)),
+            },
+            [false, false, false, true] => match crate::assess::checklist::parse(&file) {
+                Ok(r) => checklists_raw.push((file, r)),
+                Err(d) => diags.push(d),
             },
             _ => diags.push(
                 Diagnostic::error(
                     Code::UnknownFileKind,
-                    "a catalog file must have exactly one of the tables [framework], [crosswalk] or [catalog]",
+                    "a catalog file must have exactly one of the tables [framework], [crosswalk], [catalog] or [checklist]",
                 )
                 .in_file(file.name.clone())
-                .help("see docs/data-format.md for the three file formats"),
+.help("see docs/data-format.md for the four file formats"),
             ),
         }
     }
@@ -232,6 +239,20 @@ pub fn load_files(
         }
     }
 
+    let mut checklist = None;
+    for (file, r) in checklists_raw {
+        if checklist.is_some() {
+            diags.push(
+                Diagnostic::error(Code::DuplicateId, "a second [checklist] file is loaded")
+                    .in_file(file.name.clone())
+                    .help("keep one checklist; to replace the shipped one, use the relative path `checklist.toml`"),
+            );
+            continue;
+        }
+        checklist =
+            crate::assess::checklist::validate(&file, r, &frameworks, &deliverables, &mut diags);
+    }
+
     diags.sort();
     if diags.has_errors() {
         return Err(diags);
@@ -242,6 +263,7 @@ pub fn load_files(
             crosswalks,
             deliverables,
             deliverable_catalog,
+            checklist,
         },
         diags,
     ))
@@ -254,7 +276,7 @@ fn origin(file: &Arc<SourceFile>, span: std::ops::Range<usize>) -> Origin {
     }
 }
 
-fn bad_word(
+pub(crate) fn bad_word(
     file: &Arc<SourceFile>,
     what: &str,
     value: &Spanned<String>,

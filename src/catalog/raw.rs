@@ -15,6 +15,7 @@ pub(crate) struct Sniff {
     pub framework: Option<serde::de::IgnoredAny>,
     pub crosswalk: Option<serde::de::IgnoredAny>,
     pub catalog: Option<serde::de::IgnoredAny>,
+    pub checklist: Option<serde::de::IgnoredAny>,
 }
 
 #[derive(Deserialize)]

@@ -32,6 +32,8 @@ pub struct Report {
     pub recommendations: Vec<Recommendation>,
     /// Crosswalks that the explanations cite.
     pub crosswalks: Vec<CrosswalkInfo>,
+    /// The provider assessment: checklist, tier, provider type, flags.
+    pub assessment: crate::assess::Assessment,
 }
 
 /// The contract as reports show it.
@@ -57,6 +59,8 @@ pub struct ContractInfo {
     pub mttd: BTreeMap<String, String>,
     /// Mean time to respond by severity.
     pub mttr: BTreeMap<String, String>,
+    /// Time to escalate to the client by severity.
+    pub escalation: BTreeMap<String, String>,
     /// Exclusions with their justification.
     pub exclusions: Vec<ExclusionInfo>,
 }
@@ -107,8 +111,19 @@ pub struct CrosswalkInfo {
 }
 
 impl Report {
-    /// Build the report model.
+    /// Build the report model without an assessment date (date-dependent
+    /// checklist items are `not_stated`).
     pub fn new(catalog: &Catalog, contract: &Contract, coverage: Coverage) -> Report {
+        Report::new_as_of(catalog, contract, coverage, None)
+    }
+
+    /// Build the report model, judging the assessment's dates at `as_of`.
+    pub fn new_as_of(
+        catalog: &Catalog,
+        contract: &Contract,
+        coverage: Coverage,
+        as_of: Option<crate::date::Date>,
+    ) -> Report {
         let deliverables = contract
             .deliverables
             .iter()
@@ -174,6 +189,7 @@ impl Report {
                 sla: text(&contract.sla.params),
                 mttd: text(&contract.sla.mttd),
                 mttr: text(&contract.sla.mttr),
+                escalation: text(&contract.sla.escalation),
                 exclusions: contract
                     .exclusions
                     .iter()
@@ -188,6 +204,7 @@ impl Report {
             frameworks: coverage.frameworks,
             recommendations: coverage.recommendations,
             crosswalks,
+            assessment: crate::assess::assess(catalog, contract, as_of),
         }
     }
 

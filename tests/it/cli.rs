@@ -7,6 +7,7 @@ fn help_texts() {
     for cmd in [
         &["--help"][..],
         &["report", "--help"],
+        &["assess", "--help"],
         &["explain", "--help"],
         &["frameworks", "--help"],
         &["validate", "--help"],

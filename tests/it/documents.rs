@@ -125,6 +125,7 @@ fn every_template_renders_every_example() {
     assert_eq!(
         names,
         [
+            "assess.md.j2",
             "evidence.csv.j2",
             "evidence.md.j2",
             "gap.md.j2",

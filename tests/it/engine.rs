@@ -9,7 +9,7 @@ use ctrlmap::coverage::{self, ControlVerdict, Coverage, Step};
 use ctrlmap::Status;
 use proptest::prelude::*;
 
-use crate::support::{engine, example, root, run};
+use crate::support::{engine, example, root, run, AS_OF};
 
 fn assess(name: &str) -> (Contract, Coverage) {
     let e = engine();
@@ -290,8 +290,8 @@ fn reports_are_byte_identical_across_runs() {
     for name in ["midmarket-healthcare-saas.toml", "enterprise-hospital.toml"] {
         let path = example(name);
         let p = path.to_str().unwrap();
-        let a = run(&["report", p, "--format", "json"]);
-        let b = run(&["report", p, "--format", "json"]);
+        let a = run(&["report", p, "--format", "json", "--as-of", AS_OF]);
+        let b = run(&["report", p, "--format", "json", "--as-of", AS_OF]);
         assert_eq!(a.0, 0, "{}", a.2);
         assert_eq!(a.1, b.1);
         let m1 = run(&["report", p, "--format", "md"]);
@@ -327,7 +327,14 @@ fn every_example_loads_and_is_snapshotted() {
             crate::support::render(&warnings)
         );
         let stem = name.trim_end_matches(".toml");
-        let (code, json, stderr) = run(&["report", rel.to_str().unwrap(), "--format", "json"]);
+        let (code, json, stderr) = run(&[
+            "report",
+            rel.to_str().unwrap(),
+            "--format",
+            "json",
+            "--as-of",
+            AS_OF,
+        ]);
         assert_eq!(code, 0, "{stderr}");
         assert_eq!(
             report.frameworks.len(),

@@ -1,5 +1,6 @@
 //! The one integration-test binary (see ARCHITECTURE.md, "Tests").
 
+mod assess;
 mod catalogs;
 mod ci;
 mod cli;

@@ -6,6 +6,10 @@ use std::sync::OnceLock;
 
 use ctrlmap::Engine;
 
+/// The assessment date of every snapshot that shows the provider assessment,
+/// so that no snapshot depends on the day the tests run.
+pub const AS_OF: &str = "2026-12-01";
+
 /// The project root: tests run with relative paths from here.
 pub fn root() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
