@@ -27,7 +27,7 @@ use std::collections::{BTreeMap, BTreeSet, BinaryHeap};
 
 use serde::Serialize;
 
-use crate::contract::{Contract, ContractDeliverable, ValueSource};
+use crate::contract::{Contract, ContractDeliverable, Scope, ValueSource};
 use crate::graph::Graph;
 use crate::model::*;
 use crate::param::Value;
@@ -321,7 +321,11 @@ pub struct NotificationCheck {
 /// Check each deadline of a framework against the provider's notification time:
 /// the contract's `[sla] notification_time`, else the fastest a contract
 /// deliverable states.
-pub fn notification_checks(fw: &Framework, contract: &Contract) -> Vec<NotificationCheck> {
+pub fn notification_checks(
+    fw: &Framework,
+    scope: &Scope,
+    contract: &Contract,
+) -> Vec<NotificationCheck> {
     let provider = contract.sla.params.get("notification_time").or_else(|| {
         contract
             .deliverables
@@ -332,8 +336,7 @@ pub fn notification_checks(fw: &Framework, contract: &Contract) -> Vec<Notificat
                 _ => u64::MAX,
             })
     });
-    fw.deadlines
-        .iter()
+    fw.deadlines_for(|c| scope.admits(fw, c).is_ok())
         .map(|d| {
             let minutes = |v: &Value| match v {
                 Value::Duration(m) => *m as f64,
@@ -837,7 +840,7 @@ pub fn assess(catalog: &Catalog, graph: &Graph, contract: &Contract) -> Coverage
             totals,
             controls,
             out_of_scope,
-            notification: notification_checks(fw, contract),
+            notification: notification_checks(fw, scope, contract),
         });
     }
 

@@ -84,6 +84,18 @@ impl Framework {
         }
     }
 
+    /// The deadlines that apply to a client whose scope admits `admits`.
+    pub fn deadlines_for<'a>(
+        &'a self,
+        admits: impl Fn(&Control) -> bool + 'a,
+    ) -> impl Iterator<Item = &'a Deadline> + 'a {
+        self.deadlines.iter().filter(move |d| {
+            d.when_in_scope
+                .as_deref()
+                .is_none_or(|id| self.control(id).is_some_and(&admits))
+        })
+    }
+
     /// Number of obligations before scope selection.
     pub fn obligation_count(&self) -> usize {
         self.controls
@@ -106,6 +118,9 @@ pub struct Deadline {
     pub clause: String,
     /// What it asks, in one line.
     pub note: String,
+    /// The deadline applies only when this control (unqualified id) is in the
+    /// client's scope, e.g. CMMC's DFARS reporting only from Level 2 on.
+    pub when_in_scope: Option<String>,
 }
 
 /// How a selector filters controls.

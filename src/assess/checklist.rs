@@ -19,7 +19,7 @@ use crate::contract::Contract;
 use crate::date::Date;
 use crate::diag::{did_you_mean, Code, Diagnostic, Diagnostics, SourceFile};
 use crate::model::{qualify, Catalog, Deliverable, Framework, Origin};
-use crate::param::{self, Op, Value};
+use crate::param::{Op, Value};
 use crate::profile::{field_kind, field_paths, FactValue, FieldKind};
 
 // ---------------------------------------------------------------- file model
@@ -32,8 +32,6 @@ pub(crate) struct ChecklistFile {
     section: Vec<Spanned<RawSection>>,
     #[serde(default)]
     item: Vec<Spanned<RawItem>>,
-    #[serde(default)]
-    deadline: Vec<Spanned<RawDeadline>>,
     #[serde(default)]
     flag: Vec<Spanned<RawFlag>>,
 }
@@ -72,16 +70,6 @@ struct RawItem {
     #[serde(default)]
     when_in_scope: Vec<Spanned<String>>,
     why: String,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawDeadline {
-    framework: Spanned<String>,
-    param: Spanned<String>,
-    time: Spanned<String>,
-    what: String,
-    source: String,
 }
 
 #[derive(Deserialize)]
@@ -127,8 +115,6 @@ pub struct Checklist {
     pub sections: Vec<Section>,
     /// Items in file order.
     pub items: Vec<Item>,
-    /// Regulatory deadlines outside the framework catalogs.
-    pub deadlines: Vec<Deadline>,
     /// Flag texts and patterns by id.
     pub flags: BTreeMap<String, FlagDef>,
 }
@@ -170,7 +156,7 @@ pub enum Rule {
         severities: Vec<String>,
     },
     /// A duration no longer than the tightest deadline of the frameworks in
-    /// scope (catalog demands on the same parameter plus `[[deadline]]`).
+    /// scope (catalog demands on the same parameter plus `[[framework.deadline]]`).
     Deadline,
 }
 
@@ -206,21 +192,6 @@ pub struct Item {
     pub why: String,
     /// Where it is defined.
     pub origin: Origin,
-}
-
-/// A regulatory deadline that no framework catalog carries.
-#[derive(Debug, Clone)]
-pub struct Deadline {
-    /// Framework it applies with.
-    pub framework: String,
-    /// Parameter it bounds (e.g. `notification_time`).
-    pub param: String,
-    /// The deadline.
-    pub time: Value,
-    /// What must happen by then.
-    pub what: String,
-    /// The rule that sets it.
-    pub source: String,
 }
 
 /// A flag's text and, for text scans, its patterns.
@@ -504,51 +475,6 @@ pub(crate) fn validate(
         });
     }
 
-    let mut deadlines = Vec::new();
-    for d in raw.deadline {
-        let d = d.into_inner();
-        if !frameworks.contains_key(d.framework.get_ref()) {
-            let hint = did_you_mean(d.framework.get_ref(), frameworks.keys().map(String::as_str));
-            diags.push(
-                Diagnostic::error(
-                    Code::UnknownFramework,
-                    format!("unknown framework `{}`", d.framework.get_ref()),
-                )
-                .at(file, d.framework.span())
-                .help(hint.unwrap_or_else(|| "the framework file must be loaded too".into())),
-            );
-            continue;
-        }
-        let def = match param::definition(d.param.get_ref()) {
-            Some(def) if def.kind == param::Kind::Duration => def,
-            _ => {
-                let hint =
-                    did_you_mean(d.param.get_ref(), param::VOCABULARY.iter().map(|p| p.name));
-                diags.push(
-                    Diagnostic::error(
-                        Code::InvalidParam,
-                        format!("`{}` is not a duration parameter", d.param.get_ref()),
-                    )
-                    .at(file, d.param.span())
-                    .help(hint.unwrap_or_else(|| {
-                        "deadlines bound a duration such as `notification_time`".into()
-                    })),
-                );
-                continue;
-            }
-        };
-        match param::parse_duration(d.time.get_ref()) {
-            Ok(time) => deadlines.push(Deadline {
-                framework: d.framework.into_inner(),
-                param: def.name.to_string(),
-                time,
-                what: d.what,
-                source: d.source,
-            }),
-            Err(e) => diags.push(Diagnostic::error(Code::InvalidParam, e).at(file, d.time.span())),
-        }
-    }
-
     let mut flags = BTreeMap::new();
     for fl in raw.flag {
         let fl = fl.into_inner();
@@ -615,7 +541,6 @@ pub(crate) fn validate(
         notes: h.notes,
         sections,
         items,
-        deadlines,
         flags,
     })
 }
@@ -791,14 +716,10 @@ pub struct AppliedDeadline {
 }
 
 /// Deadlines on `param` from the frameworks in scope: `at_most` demands of
-/// in-scope controls, and the checklist's `[[deadline]]` entries. Sorted,
+/// in-scope controls and, for `notification_time`, the frameworks'
+/// `[[framework.deadline]]` entries. Sorted,
 /// tightest first (ties by framework and source).
-pub fn deadlines(
-    catalog: &Catalog,
-    checklist: &Checklist,
-    contract: &Contract,
-    param: &str,
-) -> Vec<AppliedDeadline> {
+pub fn deadlines(catalog: &Catalog, contract: &Contract, param: &str) -> Vec<AppliedDeadline> {
     let mut out = Vec::new();
     for s in &contract.scope {
         let Some(fw) = catalog.frameworks.get(&s.framework) else {
@@ -821,17 +742,19 @@ pub fn deadlines(
                 });
             }
         }
-        for d in checklist
-            .deadlines
-            .iter()
-            .filter(|d| d.framework == fw.id && d.param == param)
-        {
-            out.push(AppliedDeadline {
-                framework: d.framework.clone(),
-                time: d.time.clone(),
-                what: d.what.clone(),
-                source: d.source.clone(),
-            });
+        // The deadlines the framework's rules set for the client
+        // (`[[framework.deadline]]`), for the provider's notification time.
+        if param == "notification_time" {
+            for d in fw.deadlines_for(|c| s.admits(fw, c).is_ok()) {
+                if let Some(time) = &d.within {
+                    out.push(AppliedDeadline {
+                        framework: fw.id.clone(),
+                        time: time.clone(),
+                        what: format!("notify {}", d.notify),
+                        source: d.clause.clone(),
+                    });
+                }
+            }
         }
     }
     out.sort_by(|a, b| {
@@ -852,7 +775,6 @@ fn duration_minutes(v: &Value) -> u64 {
 
 struct Ctx<'a> {
     catalog: &'a Catalog,
-    checklist: &'a Checklist,
     contract: &'a Contract,
     as_of: Option<Date>,
 }
@@ -1203,7 +1125,7 @@ impl Ctx<'_> {
                     return self.not_stated(item);
                 };
                 let param = path.rsplit('.').next().unwrap_or(path);
-                let all = deadlines(self.catalog, self.checklist, self.contract, param);
+                let all = deadlines(self.catalog, self.contract, param);
                 let (outcome, reason) = match all.first() {
                     None => (
                         Outcome::Met,
@@ -1238,7 +1160,6 @@ pub fn evaluate(
 ) -> ChecklistResult {
     let ctx = Ctx {
         catalog,
-        checklist,
         contract,
         as_of,
     };

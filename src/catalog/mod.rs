@@ -592,12 +592,27 @@ fn validate_framework(
                 }
             },
         };
+        if let Some(w) = &d.when_in_scope {
+            if !index.contains_key(w.get_ref()) {
+                let hint = did_you_mean(w.get_ref(), index.keys().map(String::as_str));
+                diags.push(
+                    Diagnostic::error(
+                        Code::UnknownControl,
+                        format!("`{fw_id}` has no control `{}`", w.get_ref()),
+                    )
+                    .at(file, w.span())
+                    .help(hint.unwrap_or_else(|| "name a control of this framework".into())),
+                );
+                errors = true;
+            }
+        }
         deadlines.push(Deadline {
             id: d.id,
             notify: d.notify,
             within,
             clause: d.clause,
             note: d.note,
+            when_in_scope: d.when_in_scope.map(Spanned::into_inner),
         });
     }
 

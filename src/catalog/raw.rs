@@ -53,6 +53,7 @@ pub(crate) struct RawDeadline {
     pub within: Option<Spanned<String>>,
     pub clause: String,
     pub note: String,
+    pub when_in_scope: Option<Spanned<String>>,
 }
 
 #[derive(Deserialize)]

@@ -304,13 +304,18 @@ fn notification_deadlines_follow_the_scope() {
         "{}",
         i.reason
     );
-    // HIPAA: 60 days (45 CFR 164.410(b)), kept as data in the checklist.
+    // HIPAA: 60 days (45 CFR 164.404(b), 164.408(b), 164.410(b)), the
+    // `[[framework.deadline]]` entries of the HIPAA catalog.
     let hipaa = inline(&format!(
         "{HEAD}[[scope]]\nframework = \"hipaa-security\"\n[sla]\nnotification_time = \"61 days\"\n"
     ));
     let i = item(&hipaa, "notification-deadline");
     assert_eq!(i.outcome, Outcome::Missing);
-    assert!(i.reason.contains("45 CFR 164.410(b)"), "{}", i.reason);
+    assert!(
+        i.reason.contains("60 days") && i.reason.contains("45 CFR 164.404(b)"),
+        "{}",
+        i.reason
+    );
     // Exactly the deadline is in time.
     let edge = inline(&format!(
         "{HEAD}[[scope]]\nframework = \"cmmc-2.0\"\n[sla]\nnotification_time = \"3 days\"\n"
