@@ -593,14 +593,7 @@ fn frameworks(engine: &Engine, controls: Option<&str>) -> Result<String, Diagnos
     let mut s = String::new();
     if let Some(id) = controls {
         let Some(fw) = c.frameworks.get(id) else {
-            let hint = crate::diag::did_you_mean(id, c.frameworks.keys().map(String::as_str));
-            return Err(one(Diagnostic::error(
-                Code::UnknownFramework,
-                format!("unknown framework `{id}`"),
-            )
-            .help(
-                hint.unwrap_or_else(|| "`ctrlmap frameworks` lists them".into()),
-            )));
+            return Err(one(crate::catalog::unknown_framework(id, &c.frameworks)));
         };
         for ctl in &fw.controls {
             let depth = std::iter::successors(ctl.parent.as_deref(), |p| {

@@ -308,21 +308,9 @@ pub fn parse(
     for s in raw.scope {
         let s = s.into_inner();
         let Some(fw) = frameworks.get(s.framework.get_ref()) else {
-            let hint = did_you_mean(s.framework.get_ref(), frameworks.keys().map(String::as_str));
-            diags.push(
-                Diagnostic::error(
-                    Code::UnknownFramework,
-                    format!("unknown framework `{}` in scope", s.framework.get_ref()),
-                )
-                .at(&file, s.framework.span())
-                .label("not a loaded framework")
-                .help(hint.unwrap_or_else(|| {
-                    format!(
-                        "loaded frameworks: {}",
-                        frameworks.keys().cloned().collect::<Vec<_>>().join(", ")
-                    )
-                })),
-            );
+            let mut d = catalog::unknown_framework(s.framework.get_ref(), frameworks);
+            d.message.push_str(" in scope");
+            diags.push(d.at(&file, s.framework.span()));
             continue;
         };
         if scope.iter().any(|x| x.framework == fw.id) {
@@ -548,15 +536,9 @@ pub fn parse(
         if pattern.contains('*') {
             let fw = pattern.split_once(':').map(|(f, _)| f).unwrap_or("");
             if !fw.contains('*') && !frameworks.contains_key(fw) {
-                let hint = did_you_mean(fw, frameworks.keys().map(String::as_str));
-                diags.push(
-                    Diagnostic::error(
-                        Code::UnknownFramework,
-                        format!("exclusion pattern names unknown framework `{fw}`"),
-                    )
-                    .at(&file, e.control.span())
-                    .help(hint.unwrap_or_else(|| "write `framework:pattern*`".into())),
-                );
+                let mut d = catalog::unknown_framework(fw, frameworks);
+                d.message.insert_str(0, "exclusion pattern names ");
+                diags.push(d.at(&file, e.control.span()));
                 continue;
             }
         } else if let Err(d) = catalog::resolve_control(&file, &e.control, frameworks) {

@@ -18,7 +18,7 @@ use serde::Deserialize;
 use toml::Spanned;
 
 use crate::date::Date;
-use crate::diag::{did_you_mean, Code, Diagnostic, Diagnostics, SourceFile};
+use crate::diag::{Code, Diagnostic, Diagnostics, SourceFile};
 use crate::model::{Framework, Origin};
 use crate::param::{self, Value};
 
@@ -448,25 +448,9 @@ impl Builder<'_> {
         for id in v.get_ref() {
             if !self.frameworks.contains_key(id.get_ref()) {
                 ok = false;
-                let hint = did_you_mean(id.get_ref(), self.frameworks.keys().map(String::as_str));
-                self.diags.push(
-                    Diagnostic::error(
-                        Code::UnknownFramework,
-                        format!("`{path}` names unknown framework `{}`", id.get_ref()),
-                    )
-                    .at(self.file, id.span())
-                    .label("not a loaded framework")
-                    .help(hint.unwrap_or_else(|| {
-                        format!(
-                            "loaded frameworks: {}",
-                            self.frameworks
-                                .keys()
-                                .cloned()
-                                .collect::<Vec<_>>()
-                                .join(", ")
-                        )
-                    })),
-                );
+                let mut d = crate::catalog::unknown_framework(id.get_ref(), self.frameworks);
+                d.message = format!("`{path}` names {}", d.message);
+                self.diags.push(d.at(self.file, id.span()));
             }
         }
         if ok {

@@ -337,14 +337,8 @@ pub(crate) fn validate(
             if frameworks.contains_key(w.get_ref()) {
                 when.push(w.get_ref().clone());
             } else {
-                let hint = did_you_mean(w.get_ref(), frameworks.keys().map(String::as_str));
                 diags.push(
-                    Diagnostic::error(
-                        Code::UnknownFramework,
-                        format!("unknown framework `{}`", w.get_ref()),
-                    )
-                    .at(file, w.span())
-                    .help(hint.unwrap_or_else(|| "the framework file must be loaded too".into())),
+                    crate::catalog::unknown_framework(w.get_ref(), frameworks).at(file, w.span()),
                 );
             }
         }

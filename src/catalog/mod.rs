@@ -713,6 +713,26 @@ pub(crate) fn validate_provides(
     out
 }
 
+/// "unknown framework `x`" with a suggestion, or the list of loaded frameworks.
+/// Callers add the location.
+pub(crate) fn unknown_framework(
+    name: &str,
+    frameworks: &BTreeMap<String, Framework>,
+) -> Diagnostic {
+    let hint = did_you_mean(name, frameworks.keys().map(String::as_str));
+    Diagnostic::error(
+        Code::UnknownFramework,
+        format!("unknown framework `{name}`"),
+    )
+    .label("not a loaded framework")
+    .help(hint.unwrap_or_else(|| {
+        format!(
+            "loaded frameworks: {}",
+            frameworks.keys().cloned().collect::<Vec<_>>().join(", ")
+        )
+    }))
+}
+
 /// Resolve a qualified control id written by a user, with a suggestion when it fails.
 pub(crate) fn resolve_control(
     file: &Arc<SourceFile>,
@@ -738,17 +758,7 @@ pub(crate) fn resolve_control(
         .help(help));
     };
     let Some(f) = frameworks.get(fw) else {
-        let hint = did_you_mean(fw, frameworks.keys().map(String::as_str));
-        return Err(
-            Diagnostic::error(Code::UnknownFramework, format!("unknown framework `{fw}`"))
-                .at(file, id.span())
-                .help(hint.unwrap_or_else(|| {
-                    format!(
-                        "loaded frameworks: {}",
-                        frameworks.keys().cloned().collect::<Vec<_>>().join(", ")
-                    )
-                })),
-        );
+        return Err(unknown_framework(fw, frameworks).at(file, id.span()));
     };
     if f.index.contains_key(cid) {
         return Ok(qualify(fw, cid));
@@ -779,15 +789,7 @@ fn validate_crosswalk(
         if frameworks.contains_key(id.get_ref()) {
             Some(id.get_ref().clone())
         } else {
-            let hint = did_you_mean(id.get_ref(), frameworks.keys().map(String::as_str));
-            diags.push(
-                Diagnostic::error(
-                    Code::UnknownFramework,
-                    format!("unknown framework `{}`", id.get_ref()),
-                )
-                .at(file, id.span())
-                .help(hint.unwrap_or_else(|| "the framework file must be loaded too".into())),
-            );
+            diags.push(unknown_framework(id.get_ref(), frameworks).at(file, id.span()));
             None
         }
     };

@@ -278,21 +278,7 @@ pub fn parse(file: &Arc<SourceFile>, catalog: &Catalog) -> Result<Policy, Diagno
         if frameworks.contains_key(id.get_ref()) {
             return true;
         }
-        let hint = did_you_mean(id.get_ref(), frameworks.keys().map(String::as_str));
-        diags.push(
-            Diagnostic::error(
-                Code::UnknownFramework,
-                format!("unknown framework `{}`", id.get_ref()),
-            )
-            .at(file, id.span())
-            .label("not a loaded framework")
-            .help(hint.unwrap_or_else(|| {
-                format!(
-                    "loaded frameworks: {}",
-                    frameworks.keys().cloned().collect::<Vec<_>>().join(", ")
-                )
-            })),
-        );
+        diags.push(crate::catalog::unknown_framework(id.get_ref(), frameworks).at(file, id.span()));
         false
     };
 
