@@ -689,9 +689,11 @@ fn explain(
         };
         one(Diagnostic::error(Code::UnknownControl, msg)
             .in_file(contract.file.name.clone())
-            .help(hint.unwrap_or_else(|| {
-                "give a qualified id such as `hipaa-security:164.312(b)`".into()
-            })))
+            .help(match (in_catalog, hint) {
+                (true, _) => "add its framework to the contract's [[scope]] (or its selection), or pick a control in scope".into(),
+                (false, Some(h)) => h,
+                (false, None) => "give a qualified id such as `hipaa-security:164.312(b)`".into(),
+            }))
     };
     let v = coverage.verdict(control).ok_or_else(unknown)?;
     let mut s = format!("{}  {}\nstatus: {}\n", v.id, v.title, v.status);

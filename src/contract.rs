@@ -37,8 +37,8 @@ struct Header {
     name: String,
     provider: String,
     client: String,
-    effective: Option<String>,
-    expires: Option<String>,
+    effective: Option<Spanned<String>>,
+    expires: Option<Spanned<String>>,
     notes: Option<Spanned<String>>,
     client_employees: Option<Spanned<i64>>,
 }
@@ -518,6 +518,33 @@ pub fn parse(
         }
     }
     sla.params = catalog::validate_provides(&file, plain, &mut diags);
+    // A contract-wide value replaces a catalog deliverable's own: say so when
+    // they differ, since one of the two is likely a mistake.
+    for (name, stated) in &sla.params {
+        for d in deliverables
+            .iter()
+            .filter(|d| !d.inline && !d.overrides.contains_key(name))
+        {
+            if let Some(own) = d.deliverable.provides.get(name) {
+                if own.value != stated.value {
+                    diags.push(
+                        Diagnostic::warning(
+                            Code::SlaOverridesCatalog,
+                            format!(
+                                "[sla] {name} = {} replaces what `{}` provides in the catalog ({})",
+                                stated.value, d.deliverable.id, own.value
+                            ),
+                        )
+                        .at(&file, stated.origin.span.clone())
+                        .help(format!(
+                            "if `{}` really provides {}, state it on the deliverable: `provides = {{ {name} = ... }}`; otherwise correct the SLA",
+                            d.deliverable.id, stated.value
+                        )),
+                    );
+                }
+            }
+        }
+    }
 
     // Exclusions.
     let mut exclusions = Vec::new();
@@ -533,6 +560,23 @@ pub fn parse(
             continue;
         }
         let pattern = e.control.get_ref().trim().to_string();
+        if pattern.contains('*') && !pattern.contains(':') {
+            let owner = frameworks
+                .values()
+                .find(|f| f.controls.iter().any(|c| glob_match(&pattern, &c.id)));
+            diags.push(
+                Diagnostic::error(
+                    Code::UnknownControl,
+                    format!("exclusion pattern `{pattern}` names no framework"),
+                )
+                .at(&file, e.control.span())
+                .help(match owner {
+                    Some(f) => format!("did you mean `{}:{pattern}`?", f.id),
+                    None => "write `framework:pattern*`, e.g. `hipaa-security:164.310(*`".into(),
+                }),
+            );
+            continue;
+        }
         if pattern.contains('*') {
             let fw = pattern.split_once(':').map(|(f, _)| f).unwrap_or("");
             if !fw.contains('*') && !frameworks.contains_key(fw) {
@@ -556,6 +600,35 @@ pub fn parse(
     }
 
     let h = raw.contract;
+    let mut date = |d: &Option<Spanned<String>>, what: &str| {
+        let d = d.as_ref()?;
+        match crate::date::Date::parse(d.get_ref()) {
+            Ok(v) => Some(v),
+            Err(e) => {
+                diags.push(
+                    Diagnostic::error(Code::InvalidValue, format!("`{what}`: {e}"))
+                        .at(&file, d.span())
+                        .help(
+                            "write the date as a quoted string, e.g. `effective = \"2026-03-01\"`",
+                        ),
+                );
+                None
+            }
+        }
+    };
+    if let (Some(from), Some(to)) = (date(&h.effective, "effective"), date(&h.expires, "expires")) {
+        if to < from {
+            let span = h.expires.as_ref().map(Spanned::span).unwrap_or_default();
+            diags.push(
+                Diagnostic::error(
+                    Code::InvalidValue,
+                    "the contract expires before it takes effect",
+                )
+                .at(&file, span)
+                .help("check `effective` and `expires`"),
+            );
+        }
+    }
     let profile = crate::profile::validate(
         &file,
         frameworks,
@@ -576,8 +649,8 @@ pub fn parse(
             name: h.name,
             provider: h.provider,
             client: h.client,
-            effective: h.effective,
-            expires: h.expires,
+            effective: h.effective.map(Spanned::into_inner),
+            expires: h.expires.map(Spanned::into_inner),
             notes: h.notes.map(Spanned::into_inner),
             scope,
             deliverables,

@@ -351,7 +351,7 @@ pub fn notification_checks(
                 (Some(w), None) => (
                     None,
                     "not_stated",
-                    format!("{} gives the client {w} to notify {}; the contract states no provider notification time", d.clause, d.notify),
+                    format!("{} allows {w} to notify {}; the contract states no provider notification time", d.clause, d.notify),
                 ),
                 (Some(w), Some(p)) => {
                     let margin = ((minutes(w) - minutes(&p.value)) / 60.0 * 10.0).round() / 10.0;
@@ -360,7 +360,7 @@ pub fn notification_checks(
                         Some(margin),
                         if ok { "aligned" } else { "too_late" },
                         format!(
-                            "{} gives the client {w} to notify {}; the provider notifies within {} ({}): {} {} hours",
+                            "{} allows {w} to notify {}; the provider notifies within {} ({}): {} {} hours",
                             d.clause,
                             d.notify,
                             p.value,

@@ -110,6 +110,7 @@ codes! {
     InvalidSelector = "invalid-selector": "A scope selection names an unknown selector or an unknown option.",
     MissingRationale = "missing-rationale": "An edge of ctrlmap's own judgement has no rationale.",
     UnmatchedExclusion = "unmatched-exclusion": "An exclusion matches no obligation in scope.",
+    SlaOverridesCatalog = "sla-overrides-catalog": "A contract-wide [sla] value differs from what a catalog deliverable in the contract provides; the SLA value is used.",
     EmptyScope = "empty-scope": "A contract puts no framework in scope, so it has no obligations.",
     DuplicateEdge = "duplicate-edge": "The same edge appears twice.",
     ContradictoryEdge = "contradictory-edge": "One source gives two different set relations for one pair.",
@@ -381,6 +382,22 @@ pub fn from_toml_error(file: &Arc<SourceFile>, err: &toml::de::Error) -> Diagnos
             Some(h) => format!("{h} (allowed here: {})", fields.join(", ")),
             None => format!("allowed here: {}", fields.join(", ")),
         });
+    }
+    // A bare TOML date where ctrlmap wants a string: suggest quotes.
+    if let Some(span) = err.span() {
+        let text = file.text.get(span.clone()).unwrap_or("").trim();
+        let looks_like_date = text.len() >= 10
+            && text.as_bytes()[..10].iter().enumerate().all(|(i, b)| {
+                if i == 4 || i == 7 {
+                    *b == b'-'
+                } else {
+                    b.is_ascii_digit()
+                }
+            });
+        if looks_like_date && msg.contains("expected a string") {
+            d.message = "a date must be written as a quoted string here".into();
+            d = d.help(format!("write `\"{}\"`", &text[..10]));
+        }
     }
     match err.span() {
         Some(span) if !file.text.trim().is_empty() => d.at(file, span),

@@ -254,6 +254,11 @@ pub fn parse_duration(s: &str) -> Result<Value, String> {
                 "`{s}` is ambiguous: write `min` for minutes or `mo` for months"
             ))
         }
+        other if other.starts_with('x') => {
+            return Err(format!(
+                "`{s}` is a coverage window, not a duration: write a duration such as `365 days`"
+            ))
+        }
         other => {
             return Err(format!(
             "`{s}` has an unknown unit `{other}`: use minutes, hours, days, weeks, months or years"

@@ -207,6 +207,19 @@ fn load_source(dir: Option<&Path>, name: &str) -> Result<Option<String>, minijin
 }
 
 impl Templates {
+    /// Strict undefined reaches into our filters too: a misspelt variable piped
+    /// through `cell`, `csv`, `code` or `pct` is an error, not an empty cell.
+    fn defined(v: &Value) -> Result<(), minijinja::Error> {
+        if v.is_undefined() {
+            Err(minijinja::Error::new(
+                minijinja::ErrorKind::UndefinedError,
+                "undefined value passed to a filter",
+            ))
+        } else {
+            Ok(())
+        }
+    }
+
     /// The environment with the shipped templates and, if given, a directory of overrides.
     pub fn new(dir: Option<&Path>) -> Result<Templates, Diagnostic> {
         if let Some(d) = dir {
@@ -226,15 +239,13 @@ impl Templates {
         let owned = dir.map(Path::to_path_buf);
         let loader_dir = owned.clone();
         env.set_loader(move |name| load_source(loader_dir.as_deref(), name));
-        env.add_filter("pct", |v: Value| -> String {
-            if v.is_none() || v.is_undefined() {
+        env.add_filter("pct", |v: Value| -> Result<String, minijinja::Error> {
+            Self::defined(&v)?;
+            Ok(if v.is_none() {
                 "-".into()
             } else {
-                match f64::try_from(v) {
-                    Ok(f) => format!("{f:.1}%"),
-                    Err(_) => "-".into(),
-                }
-            }
+                f64::try_from(v).map_or_else(|_| "-".into(), |f| format!("{f:.1}%"))
+            })
         });
         env.add_filter("status_label", |s: String| {
             super::status_label(&s).to_string()
@@ -249,10 +260,14 @@ impl Templates {
             }
             .to_string()
         });
-        env.add_filter("csv", |v: Value| csv_field(&field_text(&v)));
-        env.add_filter("cell", |v: Value| md_cell(&field_text(&v)));
+        env.add_filter("csv", |v: Value| {
+            Self::defined(&v).map(|()| csv_field(&field_text(&v)))
+        });
+        env.add_filter("cell", |v: Value| {
+            Self::defined(&v).map(|()| md_cell(&field_text(&v)))
+        });
         env.add_filter("code", |v: Value| {
-            Value::from_safe_string(html_code(&field_text(&v)))
+            Self::defined(&v).map(|()| Value::from_safe_string(html_code(&field_text(&v))))
         });
         Ok(Templates { env, dir: owned })
     }

@@ -796,3 +796,30 @@ fn html_report_renders_in_headless_chromium() {
         png.len()
     );
 }
+
+/// Found by a new user: a misspelt variable piped through one of ctrlmap's
+/// filters used to render as an empty cell instead of failing.
+#[test]
+fn a_misspelt_variable_through_a_filter_is_an_error() {
+    for filter in ["cell", "csv", "code", "pct"] {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(
+            dir.path().join("mine.md.j2"),
+            format!("x\n{{{{ contract.clientt | {filter} }}}}\n"),
+        )
+        .unwrap();
+        let (code, out, err) = run(&[
+            "render",
+            "examples/basic-clinic.toml",
+            "--template",
+            "mine",
+            "--templates",
+            dir.path().to_str().unwrap(),
+        ]);
+        assert_eq!(code, 2, "{filter}: {out}");
+        assert!(
+            err.contains("error[template]") && err.contains("mine.md.j2:2:"),
+            "{filter}: {err}"
+        );
+    }
+}

@@ -397,3 +397,41 @@ fn outputs_never_land_in_a_catalog_or_template_directory() {
     assert!(err.contains("error[output-is-input]"), "{err}");
     assert_eq!(std::fs::read_to_string(&target).unwrap(), before);
 }
+
+error_case!(
+    a_date_that_is_not_a_day,
+    "invalid-value",
+    ["report", "tests/fixtures/errors/bad-dates/contract.toml"]
+);
+error_case!(
+    an_unquoted_toml_date,
+    "invalid-value",
+    [
+        "report",
+        "tests/fixtures/errors/unquoted-date/contract.toml"
+    ]
+);
+error_case!(
+    an_exclusion_pattern_without_framework,
+    "unknown-control",
+    [
+        "report",
+        "tests/fixtures/errors/exclusion-without-framework/contract.toml"
+    ]
+);
+
+#[test]
+fn an_sla_that_contradicts_a_catalog_deliverable_is_warned() {
+    let t = case(&[
+        "report",
+        "tests/fixtures/errors/sla-contradicts-catalog/contract.toml",
+    ]);
+    assert!(t.contains("exit: 0"), "{t}");
+    assert!(
+        t.contains("warning[sla-overrides-catalog]")
+            && t.contains("soc-monitoring-8x5")
+            && t.contains("(8x5)"),
+        "{t}"
+    );
+    insta::assert_snapshot!(t);
+}
