@@ -609,7 +609,7 @@ pub fn parse(
                     Diagnostic::error(Code::InvalidValue, format!("`{what}`: {e}"))
                         .at(&file, d.span())
                         .help(
-                            "write the date as a quoted string, e.g. `effective = \"2026-03-01\"`",
+                            "write a real calendar date as YYYY-MM-DD, e.g. `effective = \"2026-03-01\"`",
                         ),
                 );
                 None
