@@ -79,6 +79,20 @@ pub enum AssessFormat {
     Md,
 }
 
+/// Output options of the commands that write a document.
+#[derive(Debug, clap::Args)]
+pub struct DocumentOutput {
+    /// Write to this file instead of stdout (atomically).
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
+    /// Replace FILE if it exists.
+    #[arg(long)]
+    pub force: bool,
+    /// Directory whose templates take precedence over the shipped ones.
+    #[arg(long, value_name = "DIR")]
+    pub templates: Option<PathBuf>,
+}
+
 /// Subcommands.
 #[derive(Debug, Subcommand)]
 pub enum Command {
@@ -89,15 +103,9 @@ pub enum Command {
         /// Output format.
         #[arg(long, value_enum, default_value_t = Format::Table)]
         format: Format,
-        /// Write to this file instead of stdout (atomically).
-        #[arg(long, value_name = "FILE")]
-        out: Option<PathBuf>,
-        /// Replace FILE if it exists.
-        #[arg(long)]
-        force: bool,
-        /// Directory whose templates take precedence over the shipped ones.
-        #[arg(long, value_name = "DIR")]
-        templates: Option<PathBuf>,
+        /// Where the document goes and which templates render it.
+        #[command(flatten)]
+        output: DocumentOutput,
         /// Date the provider assessment judges report ages at (YYYY-MM-DD); default today.
         #[arg(long, value_name = "DATE")]
         as_of: Option<String>,
@@ -112,15 +120,9 @@ pub enum Command {
         /// Date report ages are judged at (YYYY-MM-DD); default today.
         #[arg(long, value_name = "DATE")]
         as_of: Option<String>,
-        /// Write to this file instead of stdout (atomically).
-        #[arg(long, value_name = "FILE")]
-        out: Option<PathBuf>,
-        /// Replace FILE if it exists.
-        #[arg(long)]
-        force: bool,
-        /// Directory whose templates take precedence over the shipped ones.
-        #[arg(long, value_name = "DIR")]
-        templates: Option<PathBuf>,
+        /// Where the document goes and which templates render it.
+        #[command(flatten)]
+        output: DocumentOutput,
     },
     /// Render one document template for a contract (matrix, evidence list, gap document, HTML report).
     Render {
@@ -129,15 +131,9 @@ pub enum Command {
         /// Template: a short name (`matrix`, `matrix.csv`, `evidence`, `gap`, `report`) or a file name (`matrix.md.j2`).
         #[arg(long, value_name = "NAME")]
         template: String,
-        /// Write to this file instead of stdout (atomically).
-        #[arg(long, value_name = "FILE")]
-        out: Option<PathBuf>,
-        /// Replace FILE if it exists.
-        #[arg(long)]
-        force: bool,
-        /// Directory whose templates take precedence over the shipped ones.
-        #[arg(long, value_name = "DIR")]
-        templates: Option<PathBuf>,
+        /// Where the document goes and which templates render it.
+        #[command(flatten)]
+        output: DocumentOutput,
     },
     /// List the document templates, or export editable copies.
     Templates {
@@ -277,14 +273,11 @@ fn one(d: Diagnostic) -> Diagnostics {
 
 fn dispatch(cli: Cli) -> Result<(Exit, Diagnostics), Diagnostics> {
     crate::output::protect(cli.catalog.iter().cloned());
-    if let Command::Report {
-        templates: Some(t), ..
-    }
-    | Command::Render {
-        templates: Some(t), ..
-    } = &cli.command
+    if let Command::Report { output, .. }
+    | Command::Render { output, .. }
+    | Command::Assess { output, .. } = &cli.command
     {
-        crate::output::protect([t.clone()]);
+        crate::output::protect(output.templates.iter().cloned());
     }
     if let Command::Codes { code } = &cli.command {
         return codes(code.as_deref()).map(|()| (Exit::Ok, Diagnostics::default()));
@@ -307,9 +300,7 @@ fn dispatch(cli: Cli) -> Result<(Exit, Diagnostics), Diagnostics> {
         Command::Report {
             contract,
             format,
-            out,
-            force,
-            templates,
+            output,
             as_of,
         } => {
             let as_of = as_of_date(as_of.as_deref())?;
@@ -318,20 +309,18 @@ fn dispatch(cli: Cli) -> Result<(Exit, Diagnostics), Diagnostics> {
             let text = match format {
                 Format::Table => report.to_table(),
                 Format::Json => report.to_json(),
-                Format::Md => Templates::new(templates.as_deref())
+                Format::Md => Templates::new(output.templates.as_deref())
                     .and_then(|t| t.render("gap.md.j2", &report))
                     .map_err(one)?,
             };
-            deliver(&text, out.as_deref(), force, &[&contract])?;
+            deliver(&text, output.out.as_deref(), output.force, &[&contract])?;
         }
         Command::Render {
             contract,
             template,
-            out,
-            force,
-            templates,
+            output,
         } => {
-            let t = Templates::new(templates.as_deref()).map_err(one)?;
+            let t = Templates::new(output.templates.as_deref()).map_err(one)?;
             let file = t.resolve(&template).map_err(one)?;
             let (report, w) = engine.report(&contract)?;
             warnings.extend(w);
@@ -339,15 +328,13 @@ fn dispatch(cli: Cli) -> Result<(Exit, Diagnostics), Diagnostics> {
             let source = t.user_file(&file);
             let mut inputs: Vec<&Path> = vec![&contract];
             inputs.extend(source.as_deref());
-            deliver(&text, out.as_deref(), force, &inputs)?;
+            deliver(&text, output.out.as_deref(), output.force, &inputs)?;
         }
         Command::Assess {
             contract,
             format,
             as_of,
-            out,
-            force,
-            templates,
+            output,
         } => {
             let as_of = as_of_date(as_of.as_deref())?;
             let text = match format {
@@ -355,7 +342,7 @@ fn dispatch(cli: Cli) -> Result<(Exit, Diagnostics), Diagnostics> {
                     // The document renders the one report model, like every template.
                     let (report, w) = engine.report_as_of(&contract, Some(as_of))?;
                     warnings.extend(w);
-                    Templates::new(templates.as_deref())
+                    Templates::new(output.templates.as_deref())
                         .and_then(|t| t.render("assess.md.j2", &report))
                         .map_err(one)?
                 }
@@ -368,7 +355,7 @@ fn dispatch(cli: Cli) -> Result<(Exit, Diagnostics), Diagnostics> {
                     }
                 }
             };
-            deliver(&text, out.as_deref(), force, &[&contract])?;
+            deliver(&text, output.out.as_deref(), output.force, &[&contract])?;
         }
         Command::Explain { contract, control } => {
             let (c, coverage, w) = engine.assess(&contract)?;
