@@ -79,15 +79,23 @@ pub enum AssessFormat {
     Md,
 }
 
-/// Output options of the commands that write a document.
+/// Where a command's result goes: stdout, or a file written atomically.
 #[derive(Debug, clap::Args)]
-pub struct DocumentOutput {
+pub struct OutputArgs {
     /// Write to this file instead of stdout (atomically).
     #[arg(long, value_name = "FILE")]
     pub out: Option<PathBuf>,
     /// Replace FILE if it exists.
     #[arg(long)]
     pub force: bool,
+}
+
+/// Output options of the commands that render a document.
+#[derive(Debug, clap::Args)]
+pub struct DocumentOutput {
+    /// Where the document goes.
+    #[command(flatten)]
+    pub to: OutputArgs,
     /// Directory whose templates take precedence over the shipped ones.
     #[arg(long, value_name = "DIR")]
     pub templates: Option<PathBuf>,
@@ -313,7 +321,7 @@ fn dispatch(cli: Cli) -> Result<(Exit, Diagnostics), Diagnostics> {
                     .and_then(|t| t.render("gap.md.j2", &report))
                     .map_err(one)?,
             };
-            deliver(&text, output.out.as_deref(), output.force, &[&contract])?;
+            deliver(&text, &output.to, &[&contract])?;
         }
         Command::Render {
             contract,
@@ -328,7 +336,7 @@ fn dispatch(cli: Cli) -> Result<(Exit, Diagnostics), Diagnostics> {
             let source = t.user_file(&file);
             let mut inputs: Vec<&Path> = vec![&contract];
             inputs.extend(source.as_deref());
-            deliver(&text, output.out.as_deref(), output.force, &inputs)?;
+            deliver(&text, &output.to, &inputs)?;
         }
         Command::Assess {
             contract,
@@ -355,7 +363,7 @@ fn dispatch(cli: Cli) -> Result<(Exit, Diagnostics), Diagnostics> {
                     }
                 }
             };
-            deliver(&text, output.out.as_deref(), output.force, &[&contract])?;
+            deliver(&text, &output.to, &[&contract])?;
         }
         Command::Explain { contract, control } => {
             let (c, coverage, w) = engine.assess(&contract)?;
@@ -385,19 +393,14 @@ fn as_of_date(arg: Option<&str>) -> Result<crate::date::Date, Diagnostics> {
     }
 }
 
-/// Print `text`, or write it atomically to `out`.
-pub(crate) fn deliver(
-    text: &str,
-    out: Option<&Path>,
-    force: bool,
-    inputs: &[&Path],
-) -> Result<(), Diagnostics> {
-    match out {
+/// Print `text`, or write it atomically to `--out`.
+pub(crate) fn deliver(text: &str, to: &OutputArgs, inputs: &[&Path]) -> Result<(), Diagnostics> {
+    match &to.out {
         None => {
             emit(text);
             Ok(())
         }
-        Some(path) => crate::output::write(path, text.as_bytes(), force, inputs).map_err(one),
+        Some(path) => crate::output::write(path, text.as_bytes(), to.force, inputs).map_err(one),
     }
 }
 

@@ -11,7 +11,7 @@ use super::diff::{Diff, Side};
 use super::junit::{self, Case, Failure, Suite};
 use super::policy::{self, Outcome, PolicyResult};
 use super::snapshot::{self, natural_cmp, Snapshot};
-use crate::cli::{deliver, Exit};
+use crate::cli::{deliver, Exit, OutputArgs};
 use crate::diag::{Code, Diagnostic, Diagnostics, SourceFile};
 use crate::Engine;
 
@@ -43,12 +43,9 @@ pub struct SnapshotArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = DataFormat::Text)]
     pub format: DataFormat,
-    /// Write to this file instead of stdout (atomically).
-    #[arg(long, value_name = "FILE")]
-    pub out: Option<PathBuf>,
-    /// Replace FILE if it exists.
-    #[arg(long)]
-    pub force: bool,
+    /// Where the result goes.
+    #[command(flatten)]
+    pub output: OutputArgs,
 }
 
 /// Arguments of `ctrlmap check`.
@@ -77,12 +74,9 @@ pub struct CheckArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = CheckFormat::Text)]
     pub format: CheckFormat,
-    /// Write the result to this file instead of stdout (atomically).
-    #[arg(long, value_name = "FILE")]
-    pub out: Option<PathBuf>,
-    /// Replace FILE if it exists.
-    #[arg(long)]
-    pub force: bool,
+    /// Where the result goes.
+    #[command(flatten)]
+    pub output: OutputArgs,
 }
 
 /// Arguments of `ctrlmap diff`.
@@ -103,12 +97,9 @@ pub struct DiffArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = DataFormat::Text)]
     pub format: DataFormat,
-    /// Write to this file instead of stdout (atomically).
-    #[arg(long, value_name = "FILE")]
-    pub out: Option<PathBuf>,
-    /// Replace FILE if it exists.
-    #[arg(long)]
-    pub force: bool,
+    /// Where the result goes.
+    #[command(flatten)]
+    pub output: OutputArgs,
 }
 
 type Handled = Result<(Exit, Diagnostics), Diagnostics>;
@@ -124,7 +115,7 @@ pub fn snapshot(dirs: &[PathBuf], a: SnapshotArgs) -> Handled {
         DataFormat::Text => snap.to_text(),
         DataFormat::Json => snap.to_json(),
     };
-    deliver(&text, a.out.as_deref(), a.force, &[&a.contract])?;
+    deliver(&text, &a.output, &[&a.contract])?;
     Ok((Exit::Ok, warnings))
 }
 
@@ -361,7 +352,7 @@ pub fn check(dirs: &[PathBuf], a: CheckArgs) -> Handled {
     let mut inputs: Vec<&Path> = vec![&a.contract];
     inputs.extend(a.snapshot.as_deref());
     inputs.extend(a.policy.as_deref());
-    deliver(&text, a.out.as_deref(), a.force, &inputs)?;
+    deliver(&text, &a.output, &inputs)?;
     let exit = if result.failed() {
         Exit::CheckFailed
     } else {
@@ -527,6 +518,6 @@ pub fn diff(dirs: &[PathBuf], a: DiffArgs) -> Handled {
         DataFormat::Json => d.to_json(),
     };
     let inputs: Vec<&Path> = [a.old.as_path(), new_contract].into_iter().collect();
-    deliver(&text, a.out.as_deref(), a.force, &inputs)?;
+    deliver(&text, &a.output, &inputs)?;
     Ok((Exit::Ok, warnings))
 }
