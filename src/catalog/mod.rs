@@ -325,78 +325,64 @@ fn validate_framework(
     for s in h.selector {
         let span = s.span();
         let s = s.into_inner();
+        let invalid =
+            |msg: &str| Diagnostic::error(Code::InvalidSelector, msg).at(file, span.clone());
         let kind = match s.kind.get_ref().as_str() {
-            "any_of" => {
-                let default = match &s.default {
-                    None => s.always.clone(),
-                    Some(toml::Value::Array(a)) => a
-                        .iter()
-                        .filter_map(|v| v.as_str().map(str::to_string))
-                        .collect(),
-                    Some(_) => {
-                        diags.push(
-                            Diagnostic::error(
-                                Code::InvalidSelector,
-                                "an `any_of` selector's default must be a list of strings",
-                            )
-                            .at(file, span.clone()),
-                        );
-                        errors = true;
-                        continue;
-                    }
-                };
-                SelectorKind::AnyOf {
-                    always: s.always.clone(),
-                    default,
-                }
+            "any_of" => match &s.default {
+                None => Ok(s.always.clone()),
+                Some(toml::Value::Array(a)) => Ok(a
+                    .iter()
+                    .filter_map(|v| v.as_str().map(str::to_string))
+                    .collect()),
+                Some(_) => Err(invalid(
+                    "an `any_of` selector's default must be a list of strings",
+                )),
             }
-            "choice" => {
-                let default = match &s.default {
-                    Some(toml::Value::String(d)) if s.options.contains_key(d) => d.clone(),
-                    _ => {
-                        diags.push(
-                            Diagnostic::error(
-                                Code::InvalidSelector,
-                                "a `choice` selector needs a `default` that is one of its options",
-                            )
-                            .at(file, span.clone()),
-                        );
-                        errors = true;
-                        continue;
-                    }
-                };
-                SelectorKind::Choice {
-                    options: s.options.clone(),
-                    default,
+            .map(|default| SelectorKind::AnyOf {
+                always: s.always.clone(),
+                default,
+            }),
+            "choice" => match &s.default {
+                Some(toml::Value::String(d)) if s.options.contains_key(d) => {
+                    Ok(SelectorKind::Choice {
+                        options: s.options.clone(),
+                        default: d.clone(),
+                    })
                 }
-            }
-            "flag" => {
-                let (Some(value), default) = (
-                    s.value.clone(),
-                    s.default.as_ref().and_then(toml::Value::as_bool),
-                ) else {
-                    diags.push(
-                        Diagnostic::error(
-                            Code::InvalidSelector,
-                            "a `flag` selector needs a `value`",
-                        )
-                        .at(file, span.clone()),
-                    );
-                    errors = true;
-                    continue;
-                };
-                SelectorKind::Flag {
-                    value,
-                    default: default.unwrap_or(false),
-                }
-            }
-            _ => {
-                diags.push(bad_word(
-                    file,
-                    "selector kind",
-                    &s.kind,
-                    &["any_of", "choice", "flag"],
-                ));
+                _ => Err(invalid(
+                    "a `choice` selector needs a `default` that is one of its options",
+                )
+                .help(format!(
+                    "set `default` to one of: {}",
+                    s.options
+                        .keys()
+                        .map(|o| format!("`{o}`"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ))),
+            },
+            "flag" => match &s.value {
+                Some(value) => Ok(SelectorKind::Flag {
+                    value: value.clone(),
+                    default: s
+                        .default
+                        .as_ref()
+                        .and_then(toml::Value::as_bool)
+                        .unwrap_or(false),
+                }),
+                None => Err(invalid("a `flag` selector needs a `value`")),
+            },
+            _ => Err(bad_word(
+                file,
+                "selector kind",
+                &s.kind,
+                &["any_of", "choice", "flag"],
+            )),
+        };
+        let kind = match kind {
+            Ok(k) => k,
+            Err(d) => {
+                diags.push(d);
                 errors = true;
                 continue;
             }
@@ -511,13 +497,7 @@ fn validate_framework(
                             c.id
                         ),
                     )
-                    .at(
-                        file,
-                        parent_spans
-                            .get(&ci)
-                            .cloned()
-                            .unwrap_or(c.origin.span.clone()),
-                    )
+                    .at(file, parent_span(&parent_spans, &controls, ci))
                     .label("no such control");
                     d =
                         d.help(hint.unwrap_or_else(|| {
@@ -553,13 +533,7 @@ fn validate_framework(
                                 seen.join(" -> ")
                             ),
                         )
-                        .at(
-                            file,
-                            parent_spans
-                                .get(&ci)
-                                .cloned()
-                                .unwrap_or(c.origin.span.clone()),
-                        )
+                        .at(file, parent_span(&parent_spans, &controls, ci))
                         .label("closes the cycle")
                         .help("a control cannot be its own ancestor; fix one of the `parent` keys"),
                     );
@@ -676,6 +650,18 @@ fn param_def(
             )
         }))
     })
+}
+
+/// A control's `parent` key, or the control itself when it has none.
+fn parent_span(
+    parent_spans: &BTreeMap<usize, std::ops::Range<usize>>,
+    controls: &[Control],
+    ci: usize,
+) -> std::ops::Range<usize> {
+    parent_spans
+        .get(&ci)
+        .cloned()
+        .unwrap_or_else(|| controls[ci].origin.span.clone())
 }
 
 /// Parse a `provides`-style table of parameter values.

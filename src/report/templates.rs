@@ -311,23 +311,14 @@ impl Templates {
 
     /// Render a template (short or file name) with the report model and the
     /// document views as context.
+    /// Every template, the assessment document included, gets this one context.
     pub fn render(&self, name: &str, report: &Report) -> Result<String, Diagnostic> {
-        self.render_with(name, &Context::new(report))
-    }
-
-    /// Render a template with any serializable model as context (the
-    /// provider assessment renders its own model).
-    pub fn render_with<S: serde::Serialize>(
-        &self,
-        name: &str,
-        context: &S,
-    ) -> Result<String, Diagnostic> {
         let file = self.resolve(name)?;
         let tmpl = self
             .env
             .get_template(&file)
             .map_err(|e| self.diagnostic(&file, &e))?;
-        tmpl.render(Value::from_serialize(context))
+        tmpl.render(Value::from_serialize(Context::new(report)))
             .map_err(|e| self.diagnostic(&file, &e))
     }
 

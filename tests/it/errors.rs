@@ -435,3 +435,23 @@ fn an_sla_that_contradicts_a_catalog_deliverable_is_warned() {
     );
     insta::assert_snapshot!(t);
 }
+
+#[test]
+fn a_selector_definition_that_cannot_work() {
+    let t = case(&[
+        "validate",
+        "--catalog",
+        "tests/fixtures/errors/bad-selector-definition/catalog",
+    ]);
+    assert!(t.contains("exit: 1\n"), "{t}");
+    assert!(
+        t.contains("error[invalid-selector]: a `choice` selector needs a `default`"),
+        "{t}"
+    );
+    assert!(
+        t.contains("error[invalid-value]: `choise` is not a valid selector kind")
+            && t.contains("did you mean `choice`?"),
+        "{t}"
+    );
+    insta::assert_snapshot!(t);
+}
